@@ -1,0 +1,1 @@
+"""The XBlocks: thin layers that read the caller, call one service, and render."""

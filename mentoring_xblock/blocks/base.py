@@ -1,0 +1,88 @@
+"""What both blocks share: JSON handlers that map domain errors to HTTP, identity, program, rendering."""
+import functools
+import json
+
+from django.utils.translation import gettext as _
+from web_fragments.fragment import Fragment
+from webob import Response
+from xblock.core import XBlock
+from xblock.utils.resources import ResourceLoader
+
+from .. import compat
+from ..errors import MentoringError
+from ..identity import identity_for_block
+from ..services.programs import sync_program
+
+loader = ResourceLoader("mentoring_xblock")
+MAX_BODY_BYTES = 256 * 1024
+
+
+def json_response(body, status=200):
+    """A JSON webob response."""
+    return Response(json.dumps(body), status=status, content_type="application/json", charset="utf-8")
+
+
+def json_handler(func):
+    """
+    Make ``func(self, data, suffix)`` an XBlock handler that takes and returns JSON.
+
+    Bad JSON and domain errors become 4xx responses with a message a person can act on; the
+    service raised before changing anything (services validate first and write in a transaction).
+    """
+    @XBlock.handler
+    @functools.wraps(func)
+    def wrapper(self, request, suffix=""):
+        if request.method != "POST":
+            return json_response({"error": _("Send this request with the POST method.")}, 405)
+        body = request.body or b""
+        if len(body) > MAX_BODY_BYTES:
+            return json_response({"error": _("The request is too large.")}, 400)
+        try:
+            data = json.loads(body.decode("utf-8")) if body.strip() else {}
+        except (ValueError, UnicodeDecodeError):
+            return json_response({"error": _("The request could not be read: it is not valid JSON.")}, 400)
+        try:
+            return json_response(func(self, data, suffix))
+        except MentoringError as error:
+            return json_response(error.as_dict(), error.status)
+    return wrapper
+
+
+class MentoringBlockMixin:
+    """Identity, program and rendering helpers for the blocks. No queries and no rules here."""
+
+    def identity(self):
+        """The caller, from the runtime's user service."""
+        return identity_for_block(self)
+
+    def course_key(self):
+        """The course holding this block."""
+        return compat.course_key_for(self)
+
+    def program_config(self):
+        """The authored program configuration this block works with (overridden per block)."""
+        raise NotImplementedError
+
+    def program(self):
+        """The Program row for this block's slug, kept in step with the authored configuration."""
+        return sync_program(self.course_key(), self.program_slug, self.program_config(), self.display_name)
+
+    def i18n(self):
+        """The runtime's i18n service (may be None in bare runtimes)."""
+        return self.runtime.service(self, "i18n")
+
+    def render_template(self, path, context):
+        """Render one of the package's Django templates with the runtime's translations."""
+        return loader.render_django_template(path, context, i18n_service=self.i18n())
+
+    def fragment(self, template, context, js_class=None, js_init_args=None, css=("css/mentoring.css",),
+                 js=()):
+        """A Fragment with the template, the package's CSS/JS and the JS initialiser."""
+        frag = Fragment(self.render_template(template, context))
+        for path in css:
+            frag.add_css(loader.load_unicode(f"static/{path}"))
+        for path in js:
+            frag.add_javascript(loader.load_unicode(f"static/{path}"))
+        if js_class:
+            frag.initialize_js(js_class, js_init_args or {})
+        return frag

@@ -1,0 +1,169 @@
+"""The ``mentoring_program`` block: the program's home in a unit for learners, mentors and coordinators."""
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from xblock.core import XBlock
+from xblock.fields import Dict, Scope, String
+
+from .. import olx
+from ..errors import ConfigurationError, PermissionDenied, ValidationError
+from ..program_config import clean_config
+from ..selectors import form_choices, program_view_state
+from ..services import participants
+from .base import MentoringBlockMixin, json_handler
+
+
+@XBlock.needs("user")
+@XBlock.needs("i18n")
+class MentoringProgramBlock(MentoringBlockMixin, XBlock):
+    """A mentoring program inside the course: join, profile, matching, pairs and the coordinator's view."""
+
+    display_name = String(
+        display_name=gettext_noop("Display name"),
+        default=gettext_noop("Mentoring program"),
+        scope=Scope.settings,
+    )
+    program_slug = String(
+        display_name=gettext_noop("Program"),
+        help=gettext_noop("Blocks with the same program name in a course share one program."),
+        default="mentoring",
+        scope=Scope.settings,
+    )
+    config = Dict(
+        display_name=gettext_noop("Program configuration"),
+        help=gettext_noop("Description, dates, matching mode, profile questions, criteria and weights."),
+        default={},
+        scope=Scope.settings,
+    )
+
+    has_author_view = True
+    icon_class = "other"
+
+    # ---- configuration -------------------------------------------------------------------------
+
+    def program_config(self):
+        """The authored configuration, completed with defaults and validated."""
+        return clean_config(self.config)
+
+    # ---- views ---------------------------------------------------------------------------------
+
+    def student_view(self, context=None):
+        """The LMS view: what the viewer sees depends on who they are in the program."""
+        state = program_view_state(self.program(), self.identity())
+        state.update(form_choices(state["config"]))
+        state["display_name"] = self.display_name
+        state["program_slug"] = self.program_slug
+        return self.fragment(
+            "templates/program.html", state, js_class="MentoringProgramBlock",
+            js_init_args={"role": state["role"], "profile": state["profile"]},
+            js=("js/mentoring.js", "js/program.js"),
+        )
+
+    def author_view(self, context=None):
+        """Studio preview: a summary of the configuration (no learner data in Studio)."""
+        config = self.program_config()
+        return self.fragment("templates/program_author.html", {
+            "display_name": self.display_name, "program_slug": self.program_slug, "config": config,
+            "criteria": sorted(config["criteria"].items(), key=lambda item: -item[1]),
+        })
+
+    def studio_view(self, context=None):
+        """Studio editor: main settings as fields, questions and criteria as JSON."""
+        import json  # pylint: disable=import-outside-toplevel
+        config = self.program_config()
+        return self.fragment("templates/program_studio.html", {
+            "display_name": self.display_name,
+            "program_slug": self.program_slug,
+            "config": config,
+            "questions_json": json.dumps(config["questions"], indent=2),
+            "criteria_json": json.dumps(config["criteria"], indent=2),
+            "competencies_json": json.dumps(config["competencies"], indent=2),
+        }, js_class="MentoringProgramStudio", js=("js/mentoring.js", "js/studio.js"))
+
+    # ---- handlers ------------------------------------------------------------------------------
+
+    @json_handler
+    def state(self, data, suffix=""):
+        """The viewer's current program state (used to refresh the view)."""
+        state = program_view_state(self.program(), self.identity())
+        return {
+            "role": state["role"],
+            "roles": state["roles"],
+            "mentor_status": state["mentor_status"],
+            "profile": state["profile"],
+            "profile_complete": state["profile_complete"],
+        }
+
+    @json_handler
+    def join(self, data, suffix=""):
+        """Join the program as ``{"role": "mentee" | "mentor"}``."""
+        if not isinstance(data, dict):
+            raise ValidationError(_('Send {"role": "mentee"} or {"role": "mentor"}.'))
+        participant = participants.join_program(self.program(), self.identity(), data.get("role"))
+        self.runtime.publish(self, "edx.mentoring.participant.joined",
+                             {"program": self.program_slug, "role": data.get("role")})
+        return {"role": "mentee" if participant.is_mentee else "mentor",
+                "mentor_status": participant.mentor_status}
+
+    @json_handler
+    def save_profile(self, data, suffix=""):
+        """Save the caller's profile (``draft: true`` keeps an incomplete one)."""
+        participant = participants.save_profile(self.program(), self.identity(), data)
+        self.runtime.publish(self, "edx.mentoring.profile.saved",
+                             {"program": self.program_slug, "draft": participant.profile_completed_at is None})
+        return {"saved": True, "profile_complete": participant.profile_completed_at is not None}
+
+    @json_handler
+    def studio_submit(self, data, suffix=""):
+        """Save the Studio editor's fields after validating the whole configuration."""
+        identity = self.identity()
+        if not identity.is_coordinator:
+            raise PermissionDenied(_("Only the course team can change the program's settings."))
+        if not isinstance(data, dict):
+            raise ValidationError(_("Send the settings as a JSON object."))
+        display_name = data.get("display_name", self.display_name)
+        slug = data.get("program_slug", self.program_slug)
+        errors = {}
+        if not isinstance(display_name, str) or not display_name.strip() or len(display_name) > 255:
+            errors["display_name"] = _("Give the block a name of at most 255 characters.")
+        if not isinstance(slug, str) or not olx.IDENT_SLUG.match(slug):
+            errors["program_slug"] = _("Use 1-64 lowercase letters, digits, - or _ for the program name.")
+        if errors:
+            raise ValidationError(_("Some settings need your attention."), errors)
+        changes = data.get("config", {})
+        if not isinstance(changes, dict):
+            raise ValidationError(_("Send the program configuration as a JSON object."), {"config": _("Not an object.")})
+        try:
+            config = clean_config(dict(self.program_config(), **changes))
+        except ConfigurationError as error:
+            raise ValidationError(error.message, {"config": error.message}) from None
+        self.display_name, self.program_slug, self.config = display_name.strip(), slug, config
+        return {"saved": True}
+
+    # ---- OLX ---------------------------------------------------------------------------------
+
+    @classmethod
+    def parse_xml(cls, node, runtime, keys):
+        """Read the block and its configuration from OLX; bad OLX names the element and the problem."""
+        block = runtime.construct_xblock_from_class(cls, keys)
+        block.config = olx.program_config_from_node(node)
+        if node.get("display_name"):
+            block.display_name = node.get("display_name")
+        slug = node.get("program", "mentoring")
+        if not olx.IDENT_SLUG.match(slug):
+            olx.fail(node, _('"program" must be 1-64 lowercase letters, digits, - or _'))
+        block.program_slug = slug
+        return block
+
+    def add_xml_to_node(self, node):
+        """Write the block and its configuration as OLX."""
+        node.tag = self.scope_ids.block_type
+        node.set("xblock-family", self.entry_point)
+        node.set("display_name", self.display_name)
+        node.set("program", self.program_slug)
+        olx.program_config_to_node(self.program_config(), node)
+
+    @staticmethod
+    def workbench_scenarios():
+        """The workbench demo: the seeded leadership program."""
+        from ..demo import program_olx  # pylint: disable=import-outside-toplevel
+        return [("Mentoring program: leadership development", program_olx())]

@@ -1,0 +1,40 @@
+"""
+The platform edge: everything that differs between the Open edX LMS/Studio and other runtimes.
+
+Every import from edx-platform happens inside a function here, so the package imports, and its
+tests run, without the LMS.
+"""
+import re
+
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey, UsageKey
+
+from .conf import setting
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def course_key_for(block):
+    """The CourseKey of the course holding ``block`` (the workbench gets the configured demo course)."""
+    usage_id = block.scope_ids.usage_id
+    if isinstance(usage_id, UsageKey):
+        return usage_id.context_key
+    return CourseKey.from_string(setting("MENTORING_WORKBENCH_COURSE_KEY"))
+
+
+def usage_key_for(block):
+    """The UsageKey of ``block``; outside the LMS one is derived from the runtime's usage id."""
+    usage_id = block.scope_ids.usage_id
+    if isinstance(usage_id, UsageKey):
+        return usage_id
+    try:
+        return UsageKey.from_string(str(usage_id))
+    except InvalidKeyError:
+        block_id = _UNSAFE.sub("_", str(usage_id))[:200]
+        return course_key_for(block).make_usage_key(block.scope_ids.block_type, block_id)
+
+
+def get_user_by_id(user_id):
+    """The Django user with ``user_id`` or None (the LMS and the workbench both use contrib.auth users)."""
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+    return get_user_model().objects.filter(pk=user_id).first()

@@ -1,0 +1,25 @@
+"""The settings the plugin reads, with their defaults. Read them through ``setting(name)``."""
+from django.conf import settings
+
+DEFAULTS = {
+    # Largest number of mentees a mentor may take, whatever a program's default says.
+    "MENTORING_MAX_MENTOR_CAPACITY": 20,
+    # Cohort matching runs with more mentees than this go to a Celery task when workers exist.
+    "MENTORING_ASYNC_MATCHING_THRESHOLD": 500,
+    # Run long jobs (cohort matching, exports) in Celery; False runs them in the request (workbench).
+    "MENTORING_USE_CELERY": False,
+    # Address notifications are sent from; None means Django's DEFAULT_FROM_EMAIL.
+    "MENTORING_FROM_EMAIL": None,
+    # Rate limits per user and hour.
+    "MENTORING_REQUESTS_PER_HOUR": 20,
+    "MENTORING_MESSAGES_PER_HOUR": 120,
+    # Course key used when the runtime has none (the XBlock SDK workbench).
+    "MENTORING_WORKBENCH_COURSE_KEY": "course-v1:MentoringDemo+LEAD101+2026",
+    # The workbench's development user service; refused unless DEBUG is on. Never set in production.
+    "MENTORING_DEV_USER_SERVICE": False,
+}
+
+
+def setting(name):
+    """Return the site's value of a MENTORING_* setting, or its default."""
+    return getattr(settings, name, DEFAULTS[name])

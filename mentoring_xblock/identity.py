@@ -1,0 +1,54 @@
+"""
+Who is calling: one place that turns the XBlock ``user`` service into an ``Identity``.
+
+In the LMS the user service's ``opt_attrs`` carry the platform's facts (user id, username, course
+staff flag, role). Course staff status is taken from there only, never from the request.
+"""
+from dataclasses import dataclass
+
+ATTR_USER_ID = "edx-platform.user_id"
+ATTR_USERNAME = "edx-platform.username"
+ATTR_IS_AUTHENTICATED = "edx-platform.is_authenticated"
+ATTR_USER_IS_STAFF = "edx-platform.user_is_staff"
+ATTR_USER_ROLE = "edx-platform.user_role"
+COORDINATOR_ROLES = ("staff", "instructor", "limited_staff")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The caller of a handler as the services see them."""
+
+    user_id: int | None
+    username: str
+    is_coordinator: bool
+    is_authenticated: bool
+
+    @classmethod
+    def anonymous(cls):
+        """Somebody who is not signed in."""
+        return cls(user_id=None, username="", is_coordinator=False, is_authenticated=False)
+
+
+def identity_from_user(xblock_user):
+    """Build an Identity from an ``XBlockUser`` (``None`` means anonymous)."""
+    if xblock_user is None:
+        return Identity.anonymous()
+    attrs = getattr(xblock_user, "opt_attrs", None) or {}
+    user_id = attrs.get(ATTR_USER_ID)
+    authenticated = bool(attrs.get(ATTR_IS_AUTHENTICATED, user_id is not None)) and user_id is not None
+    if not authenticated:
+        return Identity.anonymous()
+    role = attrs.get(ATTR_USER_ROLE) or ""
+    is_staff = bool(attrs.get(ATTR_USER_IS_STAFF)) or role in COORDINATOR_ROLES
+    return Identity(
+        user_id=int(user_id),
+        username=str(attrs.get(ATTR_USERNAME) or ""),
+        is_coordinator=is_staff,
+        is_authenticated=True,
+    )
+
+
+def identity_for_block(block):
+    """The Identity of whoever the block's runtime is serving now."""
+    user_service = block.runtime.service(block, "user")
+    return identity_from_user(user_service.get_current_user() if user_service else None)

@@ -1,0 +1,54 @@
+"""Seed the demo leadership program: a coordinator, mentors (approved) and learners with full profiles."""
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from opaque_keys.edx.keys import CourseKey
+
+from ...conf import setting
+from ...demo import DEMO_SLUG, demo_people, leadership_config
+from ...identity import Identity
+from ...models import Program
+from ...services.coordination import review_mentor
+from ...services.participants import join_program, save_profile
+from ...services.programs import sync_program
+
+
+class Command(BaseCommand):
+    """``python -m django mentoring_seed_demo [--mentees 40] [--mentors 10] [--reset]``"""
+
+    help = "Create the demo leadership mentoring program with made-up people (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--mentees", type=int, default=40)
+        parser.add_argument("--mentors", type=int, default=10)
+        parser.add_argument("--course", default=None, help="Course key (default: the workbench demo course).")
+        parser.add_argument("--reset", action="store_true", help="Delete the demo program's data first.")
+
+    def handle(self, *args, **options):
+        course_key = CourseKey.from_string(options["course"] or setting("MENTORING_WORKBENCH_COURSE_KEY"))
+        users = get_user_model()
+        with transaction.atomic():
+            if options["reset"]:
+                Program.objects.filter(course_key=course_key, slug=DEMO_SLUG).delete()
+            program = sync_program(course_key, DEMO_SLUG, leadership_config(), "Leadership mentoring")
+            coordinator, _created = users.objects.get_or_create(
+                username="coordinator", defaults={"is_staff": True, "first_name": "Casey", "last_name": "Coordinator",
+                                                  "email": "coordinator@example.com"})
+            if not coordinator.is_staff:
+                coordinator.is_staff = True
+                coordinator.save(update_fields=["is_staff"])
+            staff = Identity(coordinator.pk, coordinator.username, True, True)
+            created = 0
+            for person in demo_people(mentees=options["mentees"], mentors=options["mentors"]):
+                user, is_new = users.objects.get_or_create(
+                    username=person["username"],
+                    defaults={"first_name": person["first_name"], "email": f"{person['username']}@example.com"})
+                identity = Identity(user.pk, user.username, False, True)
+                if is_new or not program.participants.filter(user_id=user.pk).exists():
+                    participant = join_program(program, identity, person["role"])
+                    save_profile(program, identity, person["profile"])
+                    if person["role"] == "mentor":
+                        review_mentor(program, staff, participant.pk, True)
+                    created += 1
+        self.stdout.write(f"Demo program {program}: {created} participants added "
+                          f"({program.participants.count()} in all).")

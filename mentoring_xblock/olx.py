@@ -1,0 +1,221 @@
+"""
+OLX for the blocks' authored configuration, with lxml.
+
+A program's configuration is written as readable child elements of ``<mentoring_program>`` so
+that it survives course export/import and re-runs and can be reviewed in a diff. Reading
+validates everything; a problem raises ``ConfigurationError`` naming the element and the problem.
+"""
+import re
+
+from django.utils.translation import gettext as _
+from lxml import etree
+
+from .errors import ConfigurationError
+from .program_config import DEFAULT_CONFIG, clean_config
+
+SETTINGS_KEYS = (
+    "starts", "ends", "matching_mode", "allow_learner_mentors", "mentor_approval_required", "capacity_default",
+    "capacity_max", "request_expiry_days", "inactivity_days", "privacy", "language_required",
+    "max_timezone_hours", "suggestion_count",
+)
+QUESTION_ATTRS = ("id", "kind", "required", "audience", "match", "exclude_same", "scale_min", "scale_max",
+                  "max_length")
+QUESTION_TEXTS = ("label", "mentor_label", "help")
+# Attributes the platform adds to every block node; they are not configuration.
+PLATFORM_ATTRS = {"url_name", "xblock-family", "display_name", "program", "filename"}
+IDENT_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                              remove_comments=True)
+
+
+def fail(node, message):
+    """Raise with the element's tag (and line, when known) in the message."""
+    line = f" (line {node.sourceline})" if getattr(node, "sourceline", None) else ""
+    raise ConfigurationError(_("<{tag}>{line}: {message}").format(tag=node.tag, line=line, message=message))
+
+
+def _as_text(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _sub(parent, tag, text=None, **attrs):
+    child = etree.SubElement(parent, tag, {key: _as_text(value) for key, value in attrs.items()})
+    if text:
+        child.text = text
+    return child
+
+
+def _children(node, allowed):
+    """Element children of ``node``, refusing tags not in ``allowed``."""
+    children = [child for child in node if isinstance(child.tag, str)]
+    for child in children:
+        if child.tag not in allowed:
+            fail(child, _("unexpected element; expected one of: {tags}").format(tags=", ".join(allowed)))
+    return children
+
+
+def _check_attrs(node, allowed):
+    for name in node.attrib:
+        if name not in allowed:
+            fail(node, _('unexpected attribute "{name}"').format(name=name))
+
+
+def _text_of(node):
+    return (node.text or "").strip()
+
+
+def _int_or_text(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def program_config_to_node(config, node):
+    """Write a (clean) program configuration as children of ``node``."""
+    if config.get("description"):
+        _sub(node, "description", config["description"])
+    _sub(node, "settings", **{key: config[key] for key in SETTINGS_KEYS if key in config})
+    if config.get("consent_text"):
+        _sub(node, "consent", config["consent_text"])
+    agreement = _sub(node, "agreement")
+    for key, value in config.get("agreement_template", {}).items():
+        if value:
+            _sub(agreement, key, value)
+    criteria = _sub(node, "criteria")
+    for name, weight in config.get("criteria", {}).items():
+        _sub(criteria, "criterion", name=name, weight=weight)
+    questions = _sub(node, "questions")
+    for question in config.get("questions", []):
+        attrs = {key: question[key] for key in QUESTION_ATTRS if key in question and question[key] not in ("", None)}
+        element = _sub(questions, "question", **attrs)
+        for key in QUESTION_TEXTS:
+            if question.get(key):
+                _sub(element, key, question[key])
+        for option in question.get("options", []):
+            _sub(element, "option", option["label"], value=option["value"])
+    competencies = _sub(node, "competencies")
+    for competency in config.get("competencies", []):
+        _sub(competencies, "competency", competency.get("description") or None,
+             id=competency["id"], label=competency["label"])
+
+
+def program_config_from_node(node):
+    """Read and validate a program configuration from a ``<mentoring_program>`` node."""
+    _check_attrs(node, PLATFORM_ATTRS)
+    raw = {}
+    for child in _children(node, ("description", "settings", "consent", "agreement", "criteria", "questions",
+                                  "competencies")):
+        if child.tag == "description":
+            raw["description"] = _text_of(child)
+        elif child.tag == "consent":
+            raw["consent_text"] = _text_of(child)
+        elif child.tag == "settings":
+            _check_attrs(child, SETTINGS_KEYS)
+            raw.update({key: _int_or_text(value) if key not in ("starts", "ends") else value
+                        for key, value in child.attrib.items()})
+        elif child.tag == "agreement":
+            parts = DEFAULT_CONFIG["agreement_template"]
+            raw["agreement_template"] = {part.tag: _text_of(part) for part in _children(child, tuple(parts))}
+        elif child.tag == "criteria":
+            raw["criteria"] = {}
+            for criterion in _children(child, ("criterion",)):
+                _check_attrs(criterion, ("name", "weight"))
+                if "name" not in criterion.attrib:
+                    fail(criterion, _('needs a "name" attribute'))
+                raw["criteria"][criterion.get("name")] = criterion.get("weight", "0")
+        elif child.tag == "questions":
+            raw["questions"] = [_question_from_node(question) for question in _children(child, ("question",))]
+        elif child.tag == "competencies":
+            raw["competencies"] = []
+            for competency in _children(child, ("competency",)):
+                _check_attrs(competency, ("id", "label"))
+                raw["competencies"].append({"id": competency.get("id"), "label": competency.get("label"),
+                                            "description": _text_of(competency)})
+    try:
+        return clean_config(raw)
+    except ConfigurationError as error:
+        fail(node, error.message)
+    return None  # unreachable
+
+
+def _question_from_node(node):
+    _check_attrs(node, QUESTION_ATTRS)
+    question = {key: _int_or_text(value) for key, value in node.attrib.items()}
+    options = []
+    for child in _children(node, QUESTION_TEXTS + ("option",)):
+        if child.tag == "option":
+            _check_attrs(child, ("value",))
+            options.append({"value": child.get("value"), "label": _text_of(child)})
+        else:
+            question[child.tag] = _text_of(child)
+    if options:
+        question["options"] = options
+    return question
+
+
+def parse_string(xml_text):
+    """Parse OLX text safely (no entity expansion, no network, no DTD) into an element."""
+    try:
+        return etree.fromstring(xml_text.encode("utf-8") if isinstance(xml_text, str) else xml_text,
+                                parser=SAFE_PARSER)
+    except etree.XMLSyntaxError as error:
+        raise ConfigurationError(_("The XML could not be read: {problem}").format(problem=error)) from None
+
+
+ASSESSMENT_ATTRS = ("kind", "weight", "allow_edit_after_submit", "repeat_days")
+ITEM_ATTRS = ("id", "kind", "competency", "required", "max_length")
+
+
+def assessment_to_node(definition, node):
+    """Write a (clean) assessment definition onto ``node``: settings as attributes, items as children."""
+    for key in ASSESSMENT_ATTRS:
+        node.set(key, _as_text(definition[key]))
+    if definition.get("instructions"):
+        _sub(node, "instructions", definition["instructions"])
+    for item in definition["items"]:
+        attrs = {key: item[key] for key in ITEM_ATTRS if item.get(key) not in (None, "")}
+        element = _sub(node, "item", **attrs)
+        _sub(element, "prompt", item["prompt"])
+        for point in item.get("points", []):
+            _sub(element, "point", point["label"], value=point["value"])
+        for option in item.get("options", []):
+            _sub(element, "option", option["label"], value=option["value"])
+
+
+def assessment_from_node(node, competencies=None):
+    """Read and validate an assessment definition from a ``<mentoring_assessment>`` node."""
+    from .assessment_config import clean_definition  # pylint: disable=import-outside-toplevel
+    _check_attrs(node, PLATFORM_ATTRS | set(ASSESSMENT_ATTRS))
+    raw = {key: node.get(key) for key in ASSESSMENT_ATTRS if node.get(key) is not None}
+    items = []
+    for child in _children(node, ("instructions", "item")):
+        if child.tag == "instructions":
+            raw["instructions"] = _text_of(child)
+            continue
+        _check_attrs(child, ITEM_ATTRS)
+        item = {key: child.get(key) for key in ITEM_ATTRS if child.get(key) is not None}
+        points, options = [], []
+        for part in _children(child, ("prompt", "point", "option")):
+            if part.tag == "prompt":
+                item["prompt"] = _text_of(part)
+            else:
+                _check_attrs(part, ("value",))
+                (points if part.tag == "point" else options).append({"value": part.get("value"),
+                                                                     "label": _text_of(part)})
+        if points:
+            item["points"] = points
+        if options:
+            item["options"] = options
+        items.append(item)
+    if items:
+        raw["items"] = items
+    elif raw.get("kind") == "goal_attainment":
+        raw["items"] = []
+    try:
+        return clean_definition(raw, competencies)
+    except ConfigurationError as error:
+        fail(node, error.message)
+    return None  # unreachable

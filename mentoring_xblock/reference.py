@@ -1,0 +1,44 @@
+"""Reference lists a profile chooses from: languages and time zones."""
+import datetime
+import functools
+import zoneinfo
+
+from django.utils.translation import gettext_lazy as _
+
+# ISO 639-1 codes of the languages a profile can list, with translatable names.
+LANGUAGES = {
+    "ar": _("Arabic"), "bn": _("Bengali"), "de": _("German"), "el": _("Greek"), "en": _("English"),
+    "es": _("Spanish"), "fa": _("Persian"), "fr": _("French"), "he": _("Hebrew"), "hi": _("Hindi"),
+    "id": _("Indonesian"), "it": _("Italian"), "ja": _("Japanese"), "ko": _("Korean"), "nl": _("Dutch"),
+    "pl": _("Polish"), "pt": _("Portuguese"), "ru": _("Russian"), "sv": _("Swedish"), "sw": _("Swahili"),
+    "th": _("Thai"), "tr": _("Turkish"), "uk": _("Ukrainian"), "ur": _("Urdu"), "vi": _("Vietnamese"),
+    "zh": _("Chinese"),
+}
+
+HOURS_PER_WEEK = 168
+DAY_NAMES = (_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday"))
+
+
+@functools.lru_cache(maxsize=1)
+def time_zones():
+    """The IANA time zone names this system knows, sorted."""
+    return tuple(sorted(name for name in zoneinfo.available_timezones() if "/" in name or name == "UTC"))
+
+
+def is_time_zone(name):
+    """True when ``name`` is a known IANA time zone."""
+    return name in set(time_zones())
+
+
+def utc_offset_minutes(name, when=None):
+    """The zone's offset from UTC in minutes at ``when`` (now by default); None for an unknown zone."""
+    if not name or not is_time_zone(name):
+        return None
+    when = when or datetime.datetime.now(datetime.timezone.utc)
+    offset = when.astimezone(zoneinfo.ZoneInfo(name)).utcoffset()
+    return int(offset.total_seconds() // 60)
+
+
+def language_name(code):
+    """The translated name of a language code (the code itself if unknown)."""
+    return str(LANGUAGES.get(code, code))

@@ -1,0 +1,101 @@
+/* The mentoring_program block in the LMS: join, fill and save the profile. */
+function MentoringProgramBlock(runtime, element, args) {
+    'use strict';
+    var M = window.MentoringXBlock;
+    var root = M.rootOf(element);
+    var gettext = M.gettext;
+
+    root.querySelectorAll('[data-join]').forEach(function (button) {
+        button.addEventListener('click', function () {
+            button.disabled = true;
+            M.call(runtime, root, 'join', {role: button.getAttribute('data-join')}).then(function (result) {
+                if (result.ok) {
+                    M.announce(root, gettext('You joined the program. Loading your profile form…'));
+                    window.location.reload();
+                } else {
+                    button.disabled = false;
+                    M.announce(root, result.body.error || gettext('Something went wrong. Please try again.'));
+                }
+            });
+        });
+    });
+
+    var form = root.querySelector('.mentoring-profile');
+    if (!form) { return; }
+
+    function fill(profile) {
+        Object.keys(profile.answers || {}).forEach(function (id) {
+            var value = profile.answers[id];
+            var values = Array.isArray(value) ? value.map(String) : [String(value)];
+            form.querySelectorAll('[name="answers.' + id + '"]').forEach(function (input) {
+                if (input.type === 'checkbox' || input.type === 'radio') {
+                    input.checked = values.indexOf(input.value) !== -1;
+                } else {
+                    input.value = value;
+                }
+            });
+        });
+        form.querySelector('[name="bio"]').value = profile.bio || '';
+        form.querySelector('[name="time_zone"]').value = profile.time_zone || '';
+        form.querySelectorAll('[name="languages"]').forEach(function (input) {
+            input.checked = (profile.languages || []).indexOf(input.value) !== -1;
+        });
+        var hours = (profile.availability || []).map(String);
+        form.querySelectorAll('[name="availability"]').forEach(function (input) {
+            input.checked = input.value.split(',').some(function (hour) { return hours.indexOf(hour) !== -1; });
+        });
+        var capacity = form.querySelector('[name="capacity"]');
+        if (capacity && profile.capacity) { capacity.value = String(profile.capacity); }
+        form.querySelector('[name="consent"]').checked = !!profile.consent;
+    }
+
+    function collect(draft) {
+        var data = {answers: {}, languages: [], availability: [], draft: draft};
+        form.querySelectorAll('[name^="answers."]').forEach(function (input) {
+            var id = input.name.slice('answers.'.length);
+            var value = input.getAttribute('data-type') === 'int' ? parseInt(input.value, 10) : input.value;
+            if (input.type === 'checkbox') {
+                data.answers[id] = data.answers[id] || [];
+                if (input.checked) { data.answers[id].push(value); }
+            } else if (input.type === 'radio') {
+                if (input.checked) { data.answers[id] = value; }
+            } else if (input.value.trim()) {
+                data.answers[id] = input.value;
+            }
+        });
+        data.bio = form.querySelector('[name="bio"]').value;
+        data.time_zone = form.querySelector('[name="time_zone"]').value;
+        form.querySelectorAll('[name="languages"]:checked').forEach(function (input) { data.languages.push(input.value); });
+        form.querySelectorAll('[name="availability"]:checked').forEach(function (input) {
+            input.value.split(',').forEach(function (hour) { data.availability.push(parseInt(hour, 10)); });
+        });
+        var capacity = form.querySelector('[name="capacity"]');
+        if (capacity) { data.capacity = parseInt(capacity.value, 10); }
+        data.consent = form.querySelector('[name="consent"]').checked;
+        return data;
+    }
+
+    function save(draft) {
+        var buttons = form.querySelectorAll('button');
+        buttons.forEach(function (button) { button.disabled = true; });
+        M.call(runtime, root, 'save_profile', collect(draft)).then(function (result) {
+            buttons.forEach(function (button) { button.disabled = false; });
+            if (result.ok) {
+                M.clearErrors(form);
+                M.announce(root, result.body.profile_complete ?
+                    gettext('Your profile is saved and complete.') :
+                    gettext('Your draft is saved. Complete the marked fields when you are ready.'));
+            } else {
+                M.showErrors(form, result.body);
+                M.announce(root, result.body.error || gettext('Your profile was not saved.'));
+            }
+        });
+    }
+
+    fill(args.profile || {});
+    form.addEventListener('submit', function (event) {
+        event.preventDefault();
+        save(false);
+    });
+    form.querySelector('[data-action="save-draft"]').addEventListener('click', function () { save(true); });
+}
