@@ -1,6 +1,6 @@
-"""
-An assessment's authored definition (content of the ``mentoring_assessment`` block): kind, items,
-scoring. ``clean_definition`` validates and completes it, raising ``ConfigurationError`` naming the
+"""An assessment's authored definition: kind, items, scoring (content of the ``mentoring_assessment`` block).
+
+``clean_definition`` validates and completes it, raising ``ConfigurationError`` naming the
 place and the problem. Default item sets for each kind are written for leadership development.
 """
 import copy

@@ -1,5 +1,4 @@
-"""
-The platform edge: everything that differs between the Open edX LMS/Studio and other runtimes.
+"""The platform edge: everything that differs between the Open edX LMS/Studio and other runtimes.
 
 Every import from edx-platform happens inside a function here, so the package imports, and its
 tests run, without the LMS.

@@ -1,5 +1,4 @@
-"""
-The demo program: a leadership-development course's mentoring program, as OLX, plus seeded people.
+"""The demo program: a leadership-development course's mentoring program, as OLX, plus seeded people.
 
 Used by the workbench scenarios, the ``mentoring_seed_demo`` command and the tests. The people are
 made up and generated from a fixed seed, so every demo looks the same.
@@ -122,8 +121,7 @@ MENTOR_BIOS = [
 
 
 def demo_people(mentees=40, mentors=10, seed=2026):
-    """
-    Made-up participants for the demo: a list of dicts with username, role and profile data.
+    """Made-up participants for the demo: a list of dicts with username, role and profile data.
 
     Mentors come first. Deterministic for a given seed.
     """

@@ -1,5 +1,4 @@
-"""
-Who is calling: one place that turns the XBlock ``user`` service into an ``Identity``.
+"""Who is calling: one place that turns the XBlock ``user`` service into an ``Identity``.
 
 In the LMS the user service's ``opt_attrs`` carry the platform's facts (user id, username, course
 staff flag, role). Course staff status is taken from there only, never from the request.

@@ -1,5 +1,4 @@
-"""
-Persistence for everything people create at run time in a mentoring program.
+"""Persistence for everything people create at run time in a mentoring program.
 
 Course-authored configuration is content and lives on the XBlocks (it travels in OLX);
 ``Program.configuration`` only keeps a snapshot of it so that Celery tasks, commands and the
@@ -34,8 +33,7 @@ class TimeStamped(models.Model):
 
 
 class Program(TimeStamped):
-    """
-    One mentoring program in a course, named by a slug; several blocks may point at it.
+    """One mentoring program in a course, named by a slug; several blocks may point at it.
 
     .. no_pii:
     """
@@ -57,8 +55,7 @@ class Program(TimeStamped):
 
 
 class Participant(TimeStamped):
-    """
-    A user in a program, as mentee and/or mentor, with their profile.
+    """A user in a program, as mentee and/or mentor, with their profile.
 
     .. pii: username snapshot, profile answers, bio, time zone, languages, availability.
     .. pii_types: username, biography, other
@@ -125,8 +122,7 @@ class Participant(TimeStamped):
 
 
 class MentorshipRequest(TimeStamped):
-    """
-    A mentee asks one mentor (self-select) or the pool (coordinator matching) for mentoring.
+    """A mentee asks one mentor (self-select) or the pool (coordinator matching) for mentoring.
 
     .. pii: message text.
     .. pii_types: other
@@ -160,8 +156,7 @@ class MentorshipRequest(TimeStamped):
 
 
 class MatchingRun(TimeStamped):
-    """
-    A coordinator's whole-cohort matching run: parameters, proposals, metrics; draft until published.
+    """A coordinator's whole-cohort matching run: parameters, proposals, metrics; draft until published.
 
     .. no_pii:
     """
@@ -186,8 +181,7 @@ class MatchingRun(TimeStamped):
 
 
 class RunProposal(models.Model):
-    """
-    One mentee's line in a matching run: the proposed mentor, or why none.
+    """One mentee's line in a matching run: the proposed mentor, or why none.
 
     .. no_pii:
     """
@@ -212,8 +206,7 @@ class RunProposal(models.Model):
 
 
 class Match(TimeStamped):
-    """
-    A mentor and a mentee paired in a program; the anchor of their workspace.
+    """A mentor and a mentee paired in a program; the anchor of their workspace.
 
     .. pii: end reason text.
     .. pii_types: other
@@ -274,8 +267,7 @@ class VersionedItem(TimeStamped):
 
 
 class Agreement(VersionedItem):
-    """
-    The pair's mentoring agreement; both sign, and a revision clears the signatures.
+    """The pair's mentoring agreement; both sign, and a revision clears the signatures.
 
     .. pii: agreement text written by the pair.
     .. pii_types: other
@@ -292,8 +284,7 @@ class Agreement(VersionedItem):
 
 
 class Goal(VersionedItem):
-    """
-    A SMART goal of the pair, optionally pointing at course units.
+    """A SMART goal of the pair, optionally pointing at course units.
 
     .. pii: goal text.
     .. pii_types: other
@@ -319,8 +310,7 @@ class Goal(VersionedItem):
 
 
 class ActionItem(VersionedItem):
-    """
-    A task under a goal or on its own, owned by the mentor or the mentee.
+    """A task under a goal or on its own, owned by the mentor or the mentee.
 
     .. pii: task text.
     .. pii_types: other
@@ -339,8 +329,7 @@ class ActionItem(VersionedItem):
 
 
 class Meeting(VersionedItem):
-    """
-    A scheduled meeting of the pair, logged afterwards.
+    """A scheduled meeting of the pair, logged afterwards.
 
     .. pii: agenda, notes, next steps, place.
     .. pii_types: other
@@ -364,8 +353,7 @@ class Meeting(VersionedItem):
 
 
 class Message(TimeStamped):
-    """
-    A message or shared note in the pair's conversation (markdown, sanitised when rendered).
+    """A message or shared note in the pair's conversation (markdown, sanitised when rendered).
 
     .. pii: message body.
     .. pii_types: other
@@ -381,8 +369,7 @@ class Message(TimeStamped):
 
 
 class Resource(TimeStamped):
-    """
-    A link shared in the pair, possibly to a unit of the course.
+    """A link shared in the pair, possibly to a unit of the course.
 
     .. pii: link titles.
     .. pii_types: other
@@ -397,8 +384,7 @@ class Resource(TimeStamped):
 
 
 class Reflection(TimeStamped):
-    """
-    A close-out reflection written by one side when the match ends or completes.
+    """A close-out reflection written by one side when the match ends or completes.
 
     .. pii: reflection text.
     .. pii_types: other
@@ -416,8 +402,7 @@ class Reflection(TimeStamped):
 
 
 class AssessmentResponse(TimeStamped):
-    """
-    One person's answers to one assessment block, about themself or about someone else.
+    """One person's answers to one assessment block, about themself or about someone else.
 
     .. pii: answers and comments.
     .. pii_types: other
@@ -451,8 +436,7 @@ class AssessmentResponse(TimeStamped):
 
 
 class ActivityEvent(models.Model):
-    """
-    Append-only log of who did what; feeds pair health, the audit view and exports.
+    """Append-only log of who did what; feeds pair health, the audit view and exports.
 
     .. pii: the reason text a coordinator wrote.
     .. pii_types: other
@@ -474,8 +458,7 @@ class ActivityEvent(models.Model):
 
 
 class Notification(TimeStamped):
-    """
-    Something that concerns a participant; drives emails and the unread badge.
+    """Something that concerns a participant; drives emails and the unread badge.
 
     .. no_pii:
     """

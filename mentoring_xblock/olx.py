@@ -1,5 +1,4 @@
-"""
-OLX for the blocks' authored configuration, with lxml.
+"""OLX for the blocks' authored configuration, with lxml.
 
 A program's configuration is written as readable child elements of ``<mentoring_program>`` so
 that it survives course export/import and re-runs and can be reviewed in a diff. Reading

@@ -1,5 +1,4 @@
-"""
-The permission policy: which role may do which action. Every handler and service asks here.
+"""The permission policy: which role may do which action. Every handler and service asks here.
 
 Roles are derived, never sent by the browser: ``coordinator`` comes from the runtime's course
 staff flag; ``mentee`` / ``mentor`` from the caller's Participant row; ``learner`` is any other
@@ -21,7 +20,7 @@ SIGNED_IN = frozenset({LEARNER, MENTEE, MENTOR, COORDINATOR})
 POLICY = {
     "view_program": frozenset(ROLES),
     "join_program": SIGNED_IN,
-    "edit_profile": frozenset({MENTEE, MENTOR, COORDINATOR}),
+    "edit_profile": frozenset({MENTEE, MENTOR}),
     "coordinate": frozenset({COORDINATOR}),
 }
 

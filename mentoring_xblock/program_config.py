@@ -1,5 +1,4 @@
-"""
-A program's authored configuration: its shape, its defaults and its validation.
+"""A program's authored configuration: its shape, its defaults and its validation.
 
 The configuration is course content (it lives on the ``mentoring_program`` block and travels in
 OLX). ``clean_config`` turns any candidate dict into a complete, valid configuration or raises a

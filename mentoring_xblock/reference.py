@@ -34,7 +34,7 @@ def utc_offset_minutes(name, when=None):
     """The zone's offset from UTC in minutes at ``when`` (now by default); None for an unknown zone."""
     if not name or not is_time_zone(name):
         return None
-    when = when or datetime.datetime.now(datetime.timezone.utc)
+    when = when or datetime.datetime.now(datetime.UTC)
     offset = when.astimezone(zoneinfo.ZoneInfo(name)).utcoffset()
     return int(offset.total_seconds() // 60)
 

@@ -1,6 +1,7 @@
 """What both blocks share: JSON handlers that map domain errors to HTTP, identity, program, rendering."""
 import functools
 import json
+import re
 
 from django.utils.translation import gettext as _
 from web_fragments.fragment import Fragment
@@ -23,8 +24,7 @@ def json_response(body, status=200):
 
 
 def json_handler(func):
-    """
-    Make ``func(self, data, suffix)`` an XBlock handler that takes and returns JSON.
+    """Make ``func(self, data, suffix)`` an XBlock handler that takes and returns JSON.
 
     Bad JSON and domain errors become 4xx responses with a message a person can act on; the
     service raised before changing anything (services validate first and write in a transaction).
@@ -66,6 +66,10 @@ class MentoringBlockMixin:
     def program(self):
         """The Program row for this block's slug, kept in step with the authored configuration."""
         return sync_program(self.course_key(), self.program_slug, self.program_config(), self.display_name)
+
+    def dom_id(self):
+        """A prefix for element ids that is unique per block on a page."""
+        return "mentoring-" + re.sub(r"[^A-Za-z0-9_-]+", "-", str(self.scope_ids.usage_id))[-80:]
 
     def i18n(self):
         """The runtime's i18n service (may be None in bare runtimes)."""

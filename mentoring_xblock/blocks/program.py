@@ -52,9 +52,11 @@ class MentoringProgramBlock(MentoringBlockMixin, XBlock):
         state.update(form_choices(state["config"]))
         state["display_name"] = self.display_name
         state["program_slug"] = self.program_slug
+        state["dom_id"] = self.dom_id()
+        state["profile_json_id"] = f"{state['dom_id']}-profile"
         return self.fragment(
             "templates/program.html", state, js_class="MentoringProgramBlock",
-            js_init_args={"role": state["role"], "profile": state["profile"]},
+            js_init_args={"role": state["role"]},
             js=("js/mentoring.js", "js/program.js"),
         )
 
@@ -131,7 +133,8 @@ class MentoringProgramBlock(MentoringBlockMixin, XBlock):
             raise ValidationError(_("Some settings need your attention."), errors)
         changes = data.get("config", {})
         if not isinstance(changes, dict):
-            raise ValidationError(_("Send the program configuration as a JSON object."), {"config": _("Not an object.")})
+            raise ValidationError(_("Send the program configuration as a JSON object."),
+                                  {"config": _("Not an object.")})
         try:
             config = clean_config(dict(self.program_config(), **changes))
         except ConfigurationError as error:

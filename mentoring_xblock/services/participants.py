@@ -25,8 +25,7 @@ def get_participant(program, user_id):
 
 
 def join_program(program, identity, role):
-    """
-    Make the caller a participant of ``program`` as ``role`` ('mentee' or 'mentor').
+    """Make the caller a participant of ``program`` as ``role`` ('mentee' or 'mentor').
 
     Rejoining after withdrawing reactivates the same row. A person takes one role per program.
     """
@@ -116,9 +115,9 @@ def _clean_answer(question, value, errors, draft):
 
 
 def clean_profile(config, role, data, draft=False, mentee_count=0):
-    """
-    Validate a profile submission for ``role``; return the cleaned fields or raise ValidationError
-    listing every field that needs fixing. A draft may leave required answers empty.
+    """Validate a profile submission for ``role``: the cleaned fields, or a ValidationError listing every problem.
+
+    A draft may leave required answers empty, but what it does say must be valid.
     """
     if not isinstance(data, dict):
         raise ValidationError(_("Send the profile as a JSON object."))
@@ -205,9 +204,9 @@ def clean_profile(config, role, data, draft=False, mentee_count=0):
 
 
 def save_profile(program, identity, data):
-    """
-    Save the caller's profile. ``data["draft"] = True`` keeps an incomplete profile without
-    requiring every answer; a complete save marks the profile completed.
+    """Save the caller's profile; a complete save marks the profile completed.
+
+    ``data["draft"] = True`` keeps an incomplete profile without requiring every answer.
     """
     participant = get_participant(program, identity.user_id)
     policy.require("edit_profile", identity, participant)

@@ -14,8 +14,7 @@ def config_hash(config):
 
 
 def sync_program(course_key, slug, config, title=""):
-    """
-    Return the program (course_key, slug), creating it, and refresh its configuration snapshot.
+    """Return the program (course_key, slug), creating it, and refresh its configuration snapshot.
 
     ``config`` is the block's authored configuration; it is validated here. One query when
     nothing changed.

@@ -1,5 +1,4 @@
-"""
-Settings for the XBlock SDK workbench with mentoring_xblock installed (demo and tests).
+"""Settings for the XBlock SDK workbench with mentoring_xblock installed (demo and tests).
 
 SQLite by default; ``MENTORING_DB=mysql`` uses the MariaDB/MySQL server at ``MENTORING_DB_HOST``
 (127.0.0.1), user root, database ``MENTORING_DB_NAME`` (mentoring_xblock).

@@ -1,5 +1,4 @@
-"""
-A development user service for the XBlock SDK workbench.
+"""A development user service for the XBlock SDK workbench.
 
 The workbench names the current person with ``?student=<name>``. This service maps that name to a
 Django user (created on first use) and reports the user's ``is_staff`` flag as course staff, so the
@@ -7,6 +6,7 @@ demo can be tried as learner, mentor and coordinator. It refuses to start unless
 ``MENTORING_DEV_USER_SERVICE`` is True; the production settings hook forces the latter off.
 """
 import re
+import warnings
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -40,7 +40,9 @@ class WorkbenchUserService(UserService):
 
     def get_current_user(self):
         """The XBlockUser for the workbench's current student name."""
-        name = str(getattr(self.runtime, "user_id", "") or "")
+        with warnings.catch_warnings():  # the workbench still names the student through Runtime.user_id
+            warnings.simplefilter("ignore")
+            name = str(getattr(self.runtime, "user_id", "") or "")
         user = XBlockUser(is_current_user=True)
         if name.lower() in ANONYMOUS_NAMES or not VALID_NAME.match(name):
             user.opt_attrs[ATTR_IS_AUTHENTICATED] = False

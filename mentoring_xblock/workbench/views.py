@@ -4,19 +4,24 @@ from django.template import engines
 
 from ..models import Participant
 
+# A page of the demo only (English, not translated: the blocks themselves are).
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Mentoring XBlock demo</title>
-<style>body{font-family:system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1f2933}
-a{color:#0b5cad}a:focus-visible{outline:3px solid #f2a900}li{margin:.3rem 0}</style></head>
+<style>
+body{font-family:system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1f2933}
+a{color:#0b5cad}a:focus-visible{outline:3px solid #f2a900}li{margin:.3rem 0}
+</style></head>
 <body><main>
 <h1>Mentoring XBlock demo</h1>
 <p>The workbench runs the blocks as they run in a course unit. Pick who you want to be:</p>
 <h2>Program block</h2>
 <ul>
 <li><a href="/scenario/mentoring_program.0/?student=coordinator">Coordinator (course staff)</a></li>
-{% for mentor in mentors %}<li><a href="/scenario/mentoring_program.0/?student={{ mentor|urlencode }}">Mentor: {{ mentor }}</a></li>{% endfor %}
-{% for learner in learners %}<li><a href="/scenario/mentoring_program.0/?student={{ learner|urlencode }}">Learner: {{ learner }}</a></li>{% endfor %}
+{% for mentor in mentors %}
+<li><a href="/scenario/mentoring_program.0/?student={{ mentor|urlencode }}">Mentor: {{ mentor }}</a></li>{% endfor %}
+{% for learner in learners %}
+<li><a href="/scenario/mentoring_program.0/?student={{ learner|urlencode }}">Learner: {{ learner }}</a></li>{% endfor %}
 <li><a href="/scenario/mentoring_program.0/?student=newcomer">A learner who has not joined yet</a></li>
 <li><a href="/scenario/mentoring_program.0/?student=anonymous">Someone not signed in</a></li>
 </ul>

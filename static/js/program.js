@@ -92,7 +92,8 @@ function MentoringProgramBlock(runtime, element, args) {
         });
     }
 
-    fill(args.profile || {});
+    var profileData = document.getElementById(form.getAttribute('data-profile-id'));
+    fill(profileData ? JSON.parse(profileData.textContent) : {});
     form.addEventListener('submit', function (event) {
         event.preventDefault();
         save(false);

@@ -1,0 +1,1 @@
+"""``python -m django mentoring_*`` commands."""

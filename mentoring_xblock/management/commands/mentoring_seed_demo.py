@@ -14,17 +14,19 @@ from ...services.programs import sync_program
 
 
 class Command(BaseCommand):
-    """``python -m django mentoring_seed_demo [--mentees 40] [--mentors 10] [--reset]``"""
+    """Seed the demo: ``python -m django mentoring_seed_demo [--mentees 40] [--mentors 10] [--reset]``."""
 
     help = "Create the demo leadership mentoring program with made-up people (idempotent)."
 
     def add_arguments(self, parser):
+        """Sizes, course and reset."""
         parser.add_argument("--mentees", type=int, default=40)
         parser.add_argument("--mentors", type=int, default=10)
         parser.add_argument("--course", default=None, help="Course key (default: the workbench demo course).")
         parser.add_argument("--reset", action="store_true", help="Delete the demo program's data first.")
 
     def handle(self, *args, **options):
+        """Create the program and its people through the services (idempotent)."""
         course_key = CourseKey.from_string(options["course"] or setting("MENTORING_WORKBENCH_COURSE_KEY"))
         users = get_user_model()
         with transaction.atomic():
