@@ -1,6 +1,6 @@
 # One command each: `make demo` serves the seeded workbench demo, `make test` runs the test suite.
 # Both need only Python 3.12 (found on PATH or in pyenv); everything else is installed here.
-PYTHON312 ?= $(shell command -v python3.12 2>/dev/null || ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -n 1)
+PYTHON312 ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12; do "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && { command -v "$$p"; break; }; done)
 CONSTRAINTS = requirements/constraints.txt
 TOOLS = .venv-tools
 DEMO = .venv

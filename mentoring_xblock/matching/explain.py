@@ -8,8 +8,8 @@ that xgettext/babel extraction finds them; ``{placeholders}`` are filled after t
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from .model import MatchingConfig, Profile
 
@@ -138,6 +138,7 @@ def describe(reason: Reason, gettext: Callable[[str], str] | None = None,
     ``gettext``/``ngettext`` are the caller's translation functions (e.g. Django's or an XBlock
     service's); formatting with the named placeholders happens after translation.
     """
+    # pylint: disable=too-many-return-statements
     _ = gettext or _identity
     ngettext = ngettext or _identity_plural
     params = reason.params

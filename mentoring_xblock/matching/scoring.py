@@ -10,8 +10,8 @@ the candidate set grows with N * k, not N * M.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -51,7 +51,7 @@ class CandidateSet:
 
     @classmethod
     def from_edges(cls, mentee_ids: Sequence[str], mentor_ids: Sequence[str],
-                   edges: Iterable[tuple[str, str, float]]) -> "CandidateSet":
+                   edges: Iterable[tuple[str, str, float]]) -> CandidateSet:
         """Build a candidate set from ``(mentee_id, mentor_id, score)`` triples."""
         mentee_index = {m: i for i, m in enumerate(mentee_ids)}
         mentor_index = {m: j for j, m in enumerate(mentor_ids)}

@@ -56,7 +56,8 @@ def test_describe_goes_through_gettext_and_formats_after_translation():
     topics = Reason("shared_topics", {"topics": ["a", "b"], "count": 2}, 0.5)
     assert describe(language, fake_gettext, fake_ngettext) == "Ambos hablan Spanish"
     assert describe(topics, fake_gettext, fake_ngettext) == "2 objetivos: a, b"
-    assert calls == ["You both speak {languages}", ("{count} shared goal: {topics}", "{count} shared goals: {topics}", 2)]
+    assert calls == ["You both speak {languages}",
+                     ("{count} shared goal: {topics}", "{count} shared goals: {topics}", 2)]
 
 
 def test_explain_reports_blocking_rules():

@@ -123,7 +123,7 @@ def test_vectorised_scores_equal_explain_pair_and_top_k(seed, k):
             explanation = explain_pair(mentee, mentor, config)
             if explanation.allowed:
                 expected[(i, j)] = explanation.score
-    got_full = {(i, j): s for i, j, s in zip(full.mentee, full.mentor, full.score)}
+    got_full = {(i, j): s for i, j, s in zip(full.mentee, full.mentor, full.score, strict=True)}
     assert got_full.keys() == expected.keys()
     for pair, score in expected.items():
         assert got_full[pair] == pytest.approx(score, abs=1e-6)

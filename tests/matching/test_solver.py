@@ -29,7 +29,7 @@ def instances(draw):
 
 
 def _candidates(n_mentees, n_mentors, pairs, scores):
-    edges = [(f"e{i}", f"m{j}", s) for (i, j), s in zip(pairs, scores)]
+    edges = [(f"e{i}", f"m{j}", s) for (i, j), s in zip(pairs, scores, strict=True)]
     return CandidateSet.from_edges([f"e{i}" for i in range(n_mentees)], [f"m{j}" for j in range(n_mentors)], edges)
 
 
@@ -39,7 +39,7 @@ def brute_force(n_mentees, capacities, pairs, scores, forbidden, fixed, objectiv
     fixed_map = dict(fixed)
     for _, j in fixed:
         capacities[j] = max(capacities[j] - 1, 0)
-    score_of = {p: s for p, s in zip(pairs, scores) if p not in set(forbidden)}
+    score_of = {p: s for p, s in zip(pairs, scores, strict=True) if p not in set(forbidden)}
     if min_score is not None:
         score_of = {p: s for p, s in score_of.items() if s >= min_score}
     free = [i for i in range(n_mentees) if i not in fixed_map]
@@ -50,10 +50,10 @@ def brute_force(n_mentees, capacities, pairs, scores, forbidden, fixed, objectiv
         for j in choice:
             if j is not None:
                 used[j] += 1
-        if any(u > c for u, c in zip(used, capacities)):
+        if any(u > c for u, c in zip(used, capacities, strict=True)):
             continue
         matched = sum(j is not None for j in choice)
-        total = sum(score_of[(i, j)] for i, j in zip(free, choice) if j is not None)
+        total = sum(score_of[(i, j)] for i, j in zip(free, choice, strict=True) if j is not None)
         key = (matched, total) if objective == "participation" else (0, total)
         if key[0] > best[0] or (key[0] == best[0] and total > best[1] + 1e-12):
             best = key
@@ -69,7 +69,7 @@ def test_solver_is_feasible_and_optimal(instance, objective, min_score):
                    fixed_pairs=[(f"e{i}", f"m{j}") for i, j in fixed],
                    forbidden_pairs=[(f"e{i}", f"m{j}") for i, j in forbidden])
     fixed_map = dict(fixed)
-    edge_score = dict(zip(pairs, scores))
+    edge_score = dict(zip(pairs, scores, strict=True))
     used = np.zeros(n_mentors, dtype=int)
     for i in range(n_mentees):
         j = result.mentor_of[i]
