@@ -37,3 +37,15 @@ def get_user_by_id(user_id):
     """The Django user with ``user_id`` or None (the LMS and the workbench both use contrib.auth users)."""
     from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
     return get_user_model().objects.filter(pk=user_id).first()
+
+
+def user_language(user):
+    """The language a user reads the site in: their LMS preference, else the site default."""
+    from django.conf import settings  # pylint: disable=import-outside-toplevel
+    try:
+        from openedx.core.djangoapps.user_api.preferences.api import (  # pylint: disable=import-outside-toplevel
+            get_user_preference,
+        )
+    except ImportError:  # not in the LMS
+        return settings.LANGUAGE_CODE
+    return get_user_preference(user, "pref-lang") or settings.LANGUAGE_CODE
