@@ -106,6 +106,9 @@ FIRST_NAMES = ["Amara", "Bruno", "Chen", "Dalia", "Emeka", "Farah", "Gustavo", "
                "Lucia", "Mateo", "Nadia", "Omar", "Priya", "Quentin", "Rosa", "Sami", "Tomoko", "Uma", "Viktor",
                "Wen", "Ximena", "Yusuf", "Zara", "Aiko", "Bilal", "Carmen", "Dmitri", "Elif", "Femi", "Greta",
                "Hugo", "Ines", "Jonas", "Kiri", "Leila", "Marco", "Noor", "Oskar", "Paula", "Ravi", "Sofia"]
+LAST_NAMES = ["Okafor", "Silva", "Wang", "Haddad", "Mensah", "Rahman", "Pereira", "Sato", "Petrov", "Novak",
+              "Addo", "Garcia", "Rossi", "Karimi", "Aziz", "Sharma", "Dubois", "Morales", "Lindqvist", "Tanaka",
+              "Iyer", "Kowalski", "Chen", "Castillo", "Demir", "Osei", "Nakamura", "Yilmaz", "Fischer"]
 ZONES = [("Europe/Madrid", ["es", "en"]), ("America/Mexico_City", ["es", "en"]), ("America/New_York", ["en"]),
          ("Europe/Berlin", ["de", "en"]), ("Asia/Kolkata", ["hi", "en"]), ("Africa/Lagos", ["en"]),
          ("America/Sao_Paulo", ["pt", "es", "en"]), ("Asia/Tokyo", ["ja", "en"]), ("Europe/Paris", ["fr", "en"]),
@@ -161,6 +164,7 @@ def demo_people(mentees=40, mentors=10, seed=2026):
         else:
             profile["answers"]["confidence"] = rng.randint(1, 4)
             profile["answers"]["hopes"] = "Feel confident handing work over and giving honest feedback."
-        people.append({"username": username, "first_name": first, "role": "mentor" if is_mentor else "mentee",
-                       "profile": profile})
+        last = LAST_NAMES[(index * 7) % len(LAST_NAMES)]
+        people.append({"username": username, "first_name": first, "last_name": last,
+                       "role": "mentor" if is_mentor else "mentee", "profile": profile})
     return people

@@ -21,6 +21,7 @@ class Identity:
     username: str
     is_coordinator: bool
     is_authenticated: bool
+    full_name: str = ""
 
     @classmethod
     def anonymous(cls):
@@ -44,6 +45,7 @@ def identity_from_user(xblock_user):
         username=str(attrs.get(ATTR_USERNAME) or ""),
         is_coordinator=is_staff,
         is_authenticated=True,
+        full_name=str(getattr(xblock_user, "full_name", "") or "")[:255],
     )
 
 

@@ -77,6 +77,8 @@ class Participant(TimeStamped):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="participants")
     user_id = models.IntegerField(db_index=True)
     username = models.CharField(max_length=150, blank=True)
+    # The name others see (the LMS full name when it has one), refreshed when the person joins or saves.
+    display_name = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     is_mentee = models.BooleanField(default=False)
     mentor_status = models.CharField(max_length=16, choices=MentorStatus.choices, default="", blank=True)

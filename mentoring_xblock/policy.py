@@ -21,6 +21,12 @@ POLICY = {
     "view_program": frozenset(ROLES),
     "join_program": SIGNED_IN,
     "edit_profile": frozenset({MENTEE, MENTOR}),
+    "request_mentor": frozenset({MENTEE}),
+    "respond_to_request": frozenset({MENTOR}),
+    "respond_to_proposal": frozenset({MENTEE}),
+    "end_match": frozenset({MENTEE, MENTOR, COORDINATOR}),
+    "leave_program": frozenset({MENTEE, MENTOR}),
+    "read_notifications": frozenset({MENTEE, MENTOR}),
     "coordinate": frozenset({COORDINATOR}),
 }
 

@@ -6,7 +6,10 @@ from . import policy
 from .conf import setting
 from .models import Match, MentorshipRequest, Participant
 from .program_config import question_label, questions_for
-from .reference import DAY_NAMES, LANGUAGES, time_zones
+from .reference import DAY_NAMES, LANGUAGES, language_name, time_zones
+from .services import matching as matching_service
+from .services import notifications
+from .services.matching import reason_sentences
 from .services.participants import ROLE_MENTEE, ROLE_MENTOR, get_participant
 
 
@@ -50,6 +53,104 @@ def program_counts(program):
     return people
 
 
+def person_card(participant, config):
+    """What others see of a participant: name, initials, bio, topics, languages, time zone, level."""
+    labels = {option["value"]: option["label"] for q in config["questions"] for option in q["options"]}
+    topics_id = next((q["id"] for q in config["questions"] if q["match"] == "topics"), None)
+    level_id = next((q["id"] for q in config["questions"] if q["match"] == "seniority"), None)
+    name = participant.display_name or participant.username or _("Participant")
+    return {
+        "id": participant.pk,
+        "name": name,
+        "initials": "".join(part[0] for part in name.replace("_", " ").split()[:2]).upper() or "?",
+        "bio": participant.bio,
+        "topics": [labels.get(t, t) for t in participant.answers.get(topics_id, [])] if topics_id else [],
+        "level": labels.get(participant.answers.get(level_id), "") if level_id else "",
+        "languages": [language_name(code) for code in participant.languages],
+        "time_zone": participant.time_zone,
+        "free_places": participant.free_capacity if participant.is_mentor else None,
+    }
+
+
+def _request_view(request, config, side):
+    other = request.mentor if side == "mentee" else request.mentee
+    return {
+        "id": request.pk,
+        "state": request.state,
+        "state_label": request.get_state_display(),
+        "message": request.message,
+        "response_message": request.response_message,
+        "created": request.created,
+        "expires_at": request.expires_at,
+        "person": person_card(other, config) if other else None,
+    }
+
+
+def _match_view(match, config, side):
+    other = match.mentor if side == "mentee" else match.mentee
+    return {
+        "id": match.pk,
+        "state": match.state,
+        "origin": match.origin,
+        "person": person_card(other, config),
+        "score": round(100 * match.score),
+        "reasons": reason_sentences(match.explanation, config),
+        "started_at": match.started_at,
+    }
+
+
+def mentee_journey(program, mentee):
+    """The mentee's open match, open request, last answered request and suggestions (constant queries)."""
+    config = program.configuration
+    match = Match.objects.filter(mentee=mentee, open_slot=True).select_related("mentor").first()
+    requests = list(MentorshipRequest.objects.filter(mentee=mentee).select_related("mentor").order_by("-created")[:5])
+    open_request = next((r for r in requests if r.state == MentorshipRequest.State.REQUESTED), None)
+    last_closed = next((r for r in requests if r.state in (MentorshipRequest.State.DECLINED,
+                                                           MentorshipRequest.State.EXPIRED)), None)
+    state = {
+        "match": _match_view(match, config, "mentee") if match else None,
+        "open_request": _request_view(open_request, config, "mentee") if open_request else None,
+        "last_closed_request": _request_view(last_closed, config, "mentee") if last_closed else None,
+        "in_queue": bool(open_request and open_request.mentor_id is None),
+        "suggestions": [],
+        "can_request": False,
+        "can_queue": False,
+    }
+    ready = bool(mentee.profile_completed_at and mentee.consent_at)
+    if ready and match is None and open_request is None:
+        mode = config["matching_mode"]
+        state["can_request"] = mode in ("self_select", "both")
+        state["can_queue"] = mode in ("coordinator", "both")
+        if state["can_request"]:
+            state["suggestions"] = [
+                {"person": person_card(item["mentor"], config), "score": round(100 * item["score"]),
+                 "reasons": reason_sentences(item["explanation"], config)}
+                for item in matching_service.suggestions(program, mentee)
+            ]
+    return state
+
+
+def mentor_journey(program, mentor):
+    """The mentor's incoming requests (with reasons) and current mentees (constant queries)."""
+    config = program.configuration
+    incoming = list(MentorshipRequest.objects.filter(mentor=mentor, state=MentorshipRequest.State.REQUESTED)
+                    .select_related("mentee").order_by("created")[:50])
+    requests = []
+    for request in incoming:
+        view = _request_view(request, config, "mentor")
+        _score, explanation, _blocked = matching_service.explain(program, request.mentee, mentor)
+        view["reasons"] = reason_sentences(explanation, config)
+        requests.append(view)
+    matches = Match.objects.filter(mentor=mentor, open_slot=True).select_related("mentee").order_by("created")
+    return {
+        "incoming": requests,
+        "mentees": [_match_view(match, config, "mentor") for match in matches],
+        "capacity": mentor.capacity,
+        "mentee_count": mentor.mentee_count,
+        "paused": mentor.mentor_status == Participant.MentorStatus.PAUSED,
+    }
+
+
 def program_view_state(program, identity):
     """Everything the program block's learner/mentor/coordinator view needs, for ``identity``."""
     config = program.configuration
@@ -71,6 +172,13 @@ def program_view_state(program, identity):
         "questions": profile_form(config, role or ROLE_MENTEE),
         "config": config,
     }
+    if role == ROLE_MENTEE:
+        state["journey"] = mentee_journey(program, participant)
+    elif role == ROLE_MENTOR:
+        state["journey"] = mentor_journey(program, participant)
+    if role:
+        state["unread"] = notifications.unread_count(participant)
+        state["notifications"] = notifications.recent(participant)
     if state["is_coordinator"]:
         state["counts"] = program_counts(program)
     return state

@@ -21,7 +21,7 @@ _scenario_numbers = itertools.count()
 
 def make_user(name, staff=False):
     """The Django user behind a workbench name (created, staff flag set)."""
-    user, _created = get_user_model().objects.get_or_create(username=name)
+    user, _created = get_user_model().objects.get_or_create(username=name, defaults={"email": f"{name}@example.com"})
     if user.is_staff != staff:
         user.is_staff = staff
         user.save(update_fields=["is_staff"])

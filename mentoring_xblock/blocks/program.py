@@ -8,8 +8,15 @@ from .. import olx
 from ..errors import ConfigurationError, PermissionDenied, ValidationError
 from ..program_config import clean_config
 from ..selectors import form_choices, program_view_state
-from ..services import participants
+from ..services import mentorship, notifications, participants
 from .base import MentoringBlockMixin, json_handler
+
+
+def _object(data):
+    """The JSON body as an object, or a 400 saying so."""
+    if not isinstance(data, dict):
+        raise ValidationError(_("Send the details as a JSON object."))
+    return data
 
 
 @XBlock.needs("user")
@@ -48,7 +55,9 @@ class MentoringProgramBlock(MentoringBlockMixin, XBlock):
 
     def student_view(self, context=None):
         """The LMS view: what the viewer sees depends on who they are in the program."""
-        state = program_view_state(self.program(), self.identity())
+        program = self.program()
+        mentorship.expire_due_requests(program)
+        state = program_view_state(program, self.identity())
         state.update(form_choices(state["config"]))
         state["display_name"] = self.display_name
         state["program_slug"] = self.program_slug
@@ -113,6 +122,80 @@ class MentoringProgramBlock(MentoringBlockMixin, XBlock):
         self.runtime.publish(self, "edx.mentoring.profile.saved",
                              {"program": self.program_slug, "draft": participant.profile_completed_at is None})
         return {"saved": True, "profile_complete": participant.profile_completed_at is not None}
+
+    # ---- the mentoring journey (each handler: one service call, one tracking event) -------------
+
+    def _track(self, name, **data):
+        self.runtime.publish(self, f"edx.mentoring.{name}", dict(data, program=self.program_slug))
+
+    @json_handler
+    def request_mentor(self, data, suffix=""):
+        """A mentee asks ``{"mentor_id": n, "message": "..."}`` to mentor them."""
+        data = _object(data)
+        request = mentorship.request_mentor(self.program(), self.identity(), data.get("mentor_id"),
+                                            data.get("message", ""))
+        self._track("request.created", request_id=request.pk)
+        return {"request_id": request.pk, "state": request.state}
+
+    @json_handler
+    def join_queue(self, data, suffix=""):
+        """A mentee asks the course team to match them."""
+        request = mentorship.join_queue(self.program(), self.identity(), _object(data).get("message", ""))
+        self._track("request.queued", request_id=request.pk)
+        return {"request_id": request.pk, "state": request.state}
+
+    @json_handler
+    def withdraw_request(self, data, suffix=""):
+        """A mentee withdraws ``{"request_id": n}``."""
+        request = mentorship.withdraw_request(self.program(), self.identity(), _object(data).get("request_id"))
+        self._track("request.withdrawn", request_id=request.pk)
+        return {"request_id": request.pk, "state": request.state}
+
+    @json_handler
+    def respond_request(self, data, suffix=""):
+        """A mentor answers ``{"request_id": n, "accept": bool, "message": "..."}``."""
+        data = _object(data)
+        match = mentorship.respond_to_request(self.program(), self.identity(), data.get("request_id"),
+                                              data.get("accept"), data.get("message", ""))
+        self._track("request.accepted" if match else "request.declined", request_id=data.get("request_id"))
+        return {"accepted": match is not None, "match_id": match.pk if match else None}
+
+    @json_handler
+    def set_paused(self, data, suffix=""):
+        """A mentor pauses or resumes new requests: ``{"paused": bool}``."""
+        mentor = mentorship.set_paused(self.program(), self.identity(), _object(data).get("paused"))
+        self._track("mentor.paused" if mentor.mentor_status == "paused" else "mentor.resumed")
+        return {"mentor_status": mentor.mentor_status}
+
+    @json_handler
+    def respond_proposal(self, data, suffix=""):
+        """A mentee answers a proposed match: ``{"match_id": n, "accept": bool, "reason": "..."}``."""
+        data = _object(data)
+        match = mentorship.respond_to_proposal(self.program(), self.identity(), data.get("match_id"),
+                                               data.get("accept"), data.get("reason", ""))
+        self._track("match.accepted" if match.state == "active" else "match.rematch_requested", match_id=match.pk)
+        return {"match_id": match.pk, "state": match.state}
+
+    @json_handler
+    def end_match(self, data, suffix=""):
+        """Either person (or a coordinator) ends a pair: ``{"match_id": n, "reason": "..."}``."""
+        data = _object(data)
+        match = mentorship.end_match(self.program(), self.identity(), data.get("match_id"), data.get("reason"))
+        self._track("match.ended", match_id=match.pk)
+        return {"match_id": match.pk, "state": match.state}
+
+    @json_handler
+    def leave_program(self, data, suffix=""):
+        """The caller leaves the program: ``{"reason": "..."}``."""
+        mentorship.leave_program(self.program(), self.identity(), _object(data).get("reason", ""))
+        self._track("participant.left")
+        return {"left": True}
+
+    @json_handler
+    def mark_read(self, data, suffix=""):
+        """The caller has seen their notifications."""
+        count = notifications.mark_read_for(self.program(), self.identity())
+        return {"marked": count}
 
     @json_handler
     def studio_submit(self, data, suffix=""):

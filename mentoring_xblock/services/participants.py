@@ -49,6 +49,7 @@ def join_program(program, identity, role):
                              "Leave the program first to join with another role.").format(
                 role=_("mentee") if current == ROLE_MENTEE else _("mentor")))
         participant.username = identity.username or participant.username
+        participant.display_name = identity.full_name or participant.display_name
         participant.status = Participant.Status.ACTIVE
         participant.left_reason = ""
         if role == ROLE_MENTEE:
@@ -230,6 +231,7 @@ def save_profile(program, identity, data):
             participant.consent_at = None
         participant.seniority = _seniority(program.configuration, cleaned["answers"])
         participant.exclusion_groups = _exclusion_groups(program.configuration, cleaned["answers"])
+        participant.display_name = identity.full_name or participant.display_name
         if not draft:
             participant.profile_completed_at = now
         participant.save()

@@ -49,7 +49,7 @@ class WorkbenchUserService(UserService):
             return user
         django_user, _created = get_user_model().objects.get_or_create(username=name)
         user.emails = [django_user.email] if django_user.email else []
-        user.full_name = django_user.get_full_name() or name
+        user.full_name = django_user.get_full_name()
         user.opt_attrs.update({
             ATTR_IS_AUTHENTICATED: True,
             ATTR_USER_ID: django_user.pk,

@@ -20,6 +20,66 @@ function MentoringProgramBlock(runtime, element, args) {
         });
     });
 
+    var ANNOUNCE_KEY = 'mentoring-announce';
+    var SUCCESS = {
+        request_mentor: gettext('Your request was sent. You will get an email when the mentor answers.'),
+        join_queue: gettext('You are in the queue. The course team will propose a mentor.'),
+        withdraw_request: gettext('Your request was withdrawn.'),
+        respond_request: gettext('Your answer was sent.'),
+        set_paused: gettext('Your mentoring availability was updated.'),
+        respond_proposal: gettext('Your answer was sent to the course team.'),
+        end_match: gettext('The mentorship has ended.'),
+        leave_program: gettext('You left the program.')
+    };
+
+    /* After a change that reshapes the view, reload and announce what happened. */
+    var pending = window.sessionStorage && window.sessionStorage.getItem(ANNOUNCE_KEY);
+    if (pending) {
+        window.sessionStorage.removeItem(ANNOUNCE_KEY);
+        M.announce(root, pending);
+    }
+
+    function value(input) {
+        var type = input.getAttribute('data-type');
+        if (type === 'int') { return parseInt(input.value, 10); }
+        if (type === 'bool') { return input.value === 'true'; }
+        return input.value;
+    }
+
+    root.querySelectorAll('form[data-handler]').forEach(function (actionForm) {
+        actionForm.addEventListener('submit', function (event) {
+            event.preventDefault();
+            var handler = actionForm.getAttribute('data-handler');
+            var data = {};
+            actionForm.querySelectorAll('input[name], textarea[name], select[name]').forEach(function (input) {
+                data[input.name] = value(input);
+            });
+            if (event.submitter && event.submitter.name) {
+                data[event.submitter.name] = event.submitter.value === 'true' ? true :
+                    event.submitter.value === 'false' ? false : event.submitter.value;
+            }
+            var buttons = actionForm.querySelectorAll('button');
+            buttons.forEach(function (button) { button.disabled = true; });
+            M.call(runtime, root, handler, data).then(function (result) {
+                if (result.ok) {
+                    if (window.sessionStorage) { window.sessionStorage.setItem(ANNOUNCE_KEY, SUCCESS[handler] || ''); }
+                    window.location.reload();
+                    return;
+                }
+                buttons.forEach(function (button) { button.disabled = false; });
+                M.showErrors(actionForm, result.body);
+                M.announce(root, result.body.error || gettext('Something went wrong. Please try again.'));
+            });
+        });
+    });
+
+    var updates = root.querySelector('[data-mark-read]');
+    if (updates) {
+        updates.addEventListener('toggle', function () {
+            if (updates.open) { M.call(runtime, root, 'mark_read', {}); }
+        });
+    }
+
     var form = root.querySelector('.mentoring-profile');
     if (!form) { return; }
 

@@ -44,8 +44,9 @@ class Command(BaseCommand):
             for person in demo_people(mentees=options["mentees"], mentors=options["mentors"]):
                 user, is_new = users.objects.get_or_create(
                     username=person["username"],
-                    defaults={"first_name": person["first_name"], "email": f"{person['username']}@example.com"})
-                identity = Identity(user.pk, user.username, False, True)
+                    defaults={"first_name": person["first_name"], "last_name": person["last_name"],
+                              "email": f"{person['username']}@example.com"})
+                identity = Identity(user.pk, user.username, False, True, full_name=user.get_full_name())
                 if is_new or not program.participants.filter(user_id=user.pk).exists():
                     participant = join_program(program, identity, person["role"])
                     save_profile(program, identity, person["profile"])

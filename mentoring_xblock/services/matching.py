@@ -1,0 +1,136 @@
+"""
+The bridge between the database and the matching engine.
+
+Participants become engine profiles, the program's criteria become a ``MatchingConfig``, and
+engine reasons become sentences.
+
+Loading is a constant number of queries whatever the program's size.
+"""
+from django.db.models import F
+from django.utils import translation
+
+from .. import matching
+from ..models import Match, MentorshipRequest, Participant
+from ..reference import HOURS_PER_WEEK, language_name, utc_offset_minutes
+
+
+def engine_config(config, **overrides):
+    """The engine's MatchingConfig for a program configuration (weights, hard rules)."""
+    choice_ids = {q["id"] for q in config["questions"] if q["match"] == "choice"}
+    weights = {name: weight for name, weight in config["criteria"].items() if name not in choice_ids}
+    choice_weights = {name: weight for name, weight in config["criteria"].items() if name in choice_ids}
+    options = {
+        "weights": weights,
+        "choice_weights": choice_weights,
+        "language_required": config["language_required"],
+        "max_timezone_distance_hours": float(config["max_timezone_hours"]),
+    }
+    options.update(overrides)
+    return matching.MatchingConfig(**options)
+
+
+def _topics_question(config):
+    return next((q["id"] for q in config["questions"] if q["match"] == "topics"), None)
+
+
+def _utc_slots(local_slots, offset_minutes):
+    """Hour-of-week slots in the person's zone, moved to UTC (whole hours)."""
+    shift = round((offset_minutes or 0) / 60)
+    return frozenset((slot - shift) % HOURS_PER_WEEK for slot in local_slots)
+
+
+def engine_profile(participant, config, capacity=None):
+    """The engine's view of a participant (``capacity``: free places, for mentors)."""
+    topics_id = _topics_question(config)
+    offset = utc_offset_minutes(participant.time_zone)
+    choices = {q["id"] for q in config["questions"] if q["match"] == "choice"}
+    return matching.Profile(
+        id=str(participant.pk),
+        topics=frozenset(participant.answers.get(topics_id, []) if topics_id else []),
+        languages=frozenset(participant.languages),
+        utc_offset_minutes=offset,
+        availability=_utc_slots(participant.availability, offset),
+        seniority=participant.seniority,
+        answers={key: value for key, value in participant.answers.items() if key in choices and isinstance(value, str)},
+        exclusion_groups=frozenset(participant.exclusion_groups),
+        capacity=participant.free_capacity if capacity is None else capacity,
+    )
+
+
+def available_mentors(program):
+    """Approved, active mentors with a complete profile, consent and free capacity (one query)."""
+    return list(Participant.objects.filter(
+        program=program, status=Participant.Status.ACTIVE, mentor_status=Participant.MentorStatus.APPROVED,
+        profile_completed_at__isnull=False, consent_at__isnull=False, mentee_count__lt=F("capacity"),
+    ).order_by("pk"))
+
+
+def forbidden_pairs(program, mentee_ids=None):
+    """(mentee pk, mentor pk) pairs never to propose: an earlier match, or a declined request (two queries)."""
+    matches = Match.objects.filter(program=program)
+    declined = MentorshipRequest.objects.filter(program=program, state=MentorshipRequest.State.DECLINED,
+                                                mentor__isnull=False)
+    if mentee_ids is not None:
+        matches = matches.filter(mentee_id__in=mentee_ids)
+        declined = declined.filter(mentee_id__in=mentee_ids)
+    pairs = set(matches.values_list("mentee_id", "mentor_id"))
+    pairs.update(declined.values_list("mentee_id", "mentor_id"))
+    return {(str(mentee), str(mentor)) for mentee, mentor in pairs}
+
+
+def explanation_data(reasons):
+    """Engine reasons as JSON-ready dicts (what a Match or a proposal stores)."""
+    return [{"code": reason.code, "params": reason.params, "share": reason.share} for reason in reasons]
+
+
+def reason_sentences(explanation, config=None):
+    """Stored explanation dicts as sentences in the active language, strongest first."""
+    sentences = []
+    for item in sorted(explanation or [], key=lambda entry: -entry.get("share", 0)):
+        reason = matching.Reason(code=item["code"], params=_localised_params(item["params"], config),
+                                 share=item.get("share", 0))
+        sentences.append({"text": matching.describe(reason, gettext=translation.gettext,
+                                                    ngettext=translation.ngettext),
+                          "share": round(100 * item.get("share", 0))})
+    return sentences
+
+
+def _localised_params(params, config):
+    """Replace codes by names people read: language names, topic and answer labels."""
+    params = dict(params)
+    if "languages" in params:
+        params["languages"] = [language_name(code) for code in params["languages"]]
+    if config:
+        labels = {option["value"]: option["label"] for q in config["questions"] for option in q["options"]}
+        questions = {q["id"]: q["label"] for q in config["questions"]}
+        if "topics" in params:
+            params["topics"] = [labels.get(value, value) for value in params["topics"]]
+        if "answer" in params:
+            params["answer"] = labels.get(params["answer"], params["answer"])
+        if "question" in params:
+            params["question"] = questions.get(params["question"], params["question"])
+    return params
+
+
+def suggestions(program, mentee, limit=None):
+    """Top mentors for ``mentee`` with score and reasons; a constant number of queries."""
+    config = program.configuration
+    mentors = [m for m in available_mentors(program) if m.pk != mentee.pk]
+    if not mentors:
+        return []
+    by_id = {str(m.pk): m for m in mentors}
+    engine = engine_config(config)
+    found = matching.suggest(engine_profile(mentee, config), [engine_profile(m, config) for m in mentors], engine,
+                             forbidden=forbidden_pairs(program, [mentee.pk]),
+                             n=limit or config["suggestion_count"])
+    return [{"mentor": by_id[item.mentor_id], "score": item.score,
+             "explanation": explanation_data(item.reasons)} for item in found]
+
+
+def explain(program, mentee, mentor):
+    """Score and stored-form explanation of one pair (for coordinators' hand matching)."""
+    config = program.configuration
+    result = matching.explain_pair(engine_profile(mentee, config), engine_profile(mentor, config, capacity=1),
+                                   engine_config(config))
+    return result.score, explanation_data(result.reasons), list(result.blocked_by)
+

@@ -1,0 +1,355 @@
+"""
+Requests and matches: how a mentee and a mentor become a pair, and how a pair ends.
+
+Invariants (also enforced by the database, see models):
+* a mentee has at most one open (proposed or active) match and one open request per program;
+* a mentor never has more open matches than capacity: ``open_match`` locks the mentor's row and
+  moves ``mentee_count`` in the same transaction as the match row (a CHECK constraint backs it);
+* a request or proposal can be answered once; answering a withdrawn, expired or answered one is
+  refused with a message that says what happened.
+"""
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import policy
+from ..conf import setting
+from ..errors import Conflict, NotFound, ValidationError
+from ..models import Match, MentorshipRequest, Participant
+from . import matching as matching_service
+from .notifications import notify
+from .programs import record_event
+
+MAX_MESSAGE = 1000
+MAX_REASON = 1000
+
+
+# ---- helpers -------------------------------------------------------------------------------------
+
+def _text(value, field, limit, label):
+    """Validate optional free text; return it stripped."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(_("Write the {label} as text.").format(label=label), {field: _("Not text.")})
+    value = value.strip()
+    if len(value) > limit:
+        raise ValidationError(
+            _("Keep the {label} under {limit} characters (it has {count}).").format(label=label, limit=limit,
+                                                                                  count=len(value)),
+            {field: _("Too long.")})
+    return value
+
+
+def _id(value, field):
+    """A positive integer id from JSON, or a 400."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValidationError(_("Say which one with its number."), {field: _("Not a valid id.")})
+    return value
+
+
+def _caller(program, identity, action):
+    """The caller's active participant row after the policy check for ``action``."""
+    participant = Participant.objects.filter(program=program, user_id=identity.user_id).first() \
+        if identity.user_id is not None else None
+    policy.require(action, identity, participant)
+    return participant
+
+
+def _display(participant):
+    return participant.display_name or participant.username or _("a participant")
+
+
+def open_match_of(mentee):
+    """The mentee's proposed or active match, if any."""
+    return Match.objects.filter(mentee=mentee, open_slot=True).select_related("mentor").first()
+
+
+# ---- expiry --------------------------------------------------------------------------------------
+
+def expire_due_requests(program, now=None):
+    """Expire open requests past their date (and tell the mentees); returns how many expired."""
+    now = now or timezone.now()
+    due = list(MentorshipRequest.objects.filter(program=program, state=MentorshipRequest.State.REQUESTED,
+                                                expires_at__lte=now).select_related("mentee", "mentor"))
+    if not due:
+        return 0
+    with transaction.atomic():
+        expired = MentorshipRequest.objects.filter(pk__in=[r.pk for r in due], state=MentorshipRequest.State.REQUESTED)
+        count = expired.update(state=MentorshipRequest.State.EXPIRED, open_slot=None, responded_at=now)
+        for request in due:
+            if request.mentor_id:
+                notify(program, request.mentee, "request_expired", mentor=_display(request.mentor))
+            record_event(program, None, "request.expired", request)
+    return count
+
+
+# ---- mentee side ---------------------------------------------------------------------------------
+
+def _require_ready_mentee(program, mentee):
+    if not mentee.profile_completed_at or not mentee.consent_at:
+        raise Conflict(_("Complete your profile and agree to share it before asking for a mentor."))
+    if open_match_of(mentee) is not None:
+        raise Conflict(_("You already have a mentor in this program."))
+
+
+def _check_rate(mentee):
+    limit = setting("MENTORING_REQUESTS_PER_HOUR")
+    since = timezone.now() - datetime.timedelta(hours=1)
+    if MentorshipRequest.objects.filter(mentee=mentee, created__gte=since).count() >= limit:
+        raise ValidationError(_("You have sent many requests in the last hour. Please wait a while and try again."))
+
+
+def request_mentor(program, identity, mentor_id, message=""):
+    """A mentee asks one mentor (self-select programs)."""
+    mentee = _caller(program, identity, "request_mentor")
+    mentor_id = _id(mentor_id, "mentor_id")
+    message = _text(message, "message", MAX_MESSAGE, _("message"))
+    if program.configuration["matching_mode"] == "coordinator":
+        raise Conflict(_("In this program the course team matches mentees and mentors; join the queue instead."))
+    _require_ready_mentee(program, mentee)
+    mentor = Participant.objects.filter(program=program, pk=mentor_id).first()
+    if mentor is None or mentor.pk == mentee.pk or mentor.mentor_status not in (
+            Participant.MentorStatus.APPROVED, Participant.MentorStatus.PAUSED) or mentor.status != "active":
+        raise NotFound(_("This mentor is not available in this program."))
+    if mentor.mentor_status == Participant.MentorStatus.PAUSED or mentor.free_capacity <= 0:
+        raise Conflict(_("This mentor is not taking new mentees right now. Choose another mentor."))
+    if (str(mentee.pk), str(mentor.pk)) in matching_service.forbidden_pairs(program, [mentee.pk]):
+        raise Conflict(_("You cannot ask this mentor again. Choose another mentor."))
+    _check_rate(mentee)
+    days = program.configuration["request_expiry_days"]
+    try:
+        with transaction.atomic():
+            request = MentorshipRequest.objects.create(
+                program=program, mentee=mentee, mentor=mentor, message=message,
+                expires_at=timezone.now() + datetime.timedelta(days=days))
+            notify(program, mentor, "request_received", mentee=_display(mentee))
+            record_event(program, identity.user_id, "request.created", request, mentor=mentor.pk)
+    except IntegrityError:
+        raise Conflict(_("You already have a request waiting for an answer. Withdraw it to ask someone else.")) \
+            from None
+    return request
+
+
+def join_queue(program, identity, message=""):
+    """A mentee asks the course team to match them (coordinator-matched programs)."""
+    mentee = _caller(program, identity, "request_mentor")
+    message = _text(message, "message", MAX_MESSAGE, _("message"))
+    if program.configuration["matching_mode"] == "self_select":
+        raise Conflict(_("In this program you choose your mentor from the suggestions."))
+    _require_ready_mentee(program, mentee)
+    try:
+        with transaction.atomic():
+            request = MentorshipRequest.objects.create(program=program, mentee=mentee, mentor=None, message=message)
+            record_event(program, identity.user_id, "request.queued", request)
+    except IntegrityError:
+        raise Conflict(_("You already have a request waiting for an answer.")) from None
+    return request
+
+
+def withdraw_request(program, identity, request_id):
+    """The mentee withdraws their open request."""
+    mentee = _caller(program, identity, "request_mentor")
+    request_id = _id(request_id, "request_id")
+    with transaction.atomic():
+        request = MentorshipRequest.objects.select_for_update().filter(program=program, pk=request_id,
+                                                                      mentee=mentee).first()
+        if request is None:
+            raise NotFound(_("There is no such request."))
+        if request.state != MentorshipRequest.State.REQUESTED:
+            raise Conflict(_("This request is already {state}.").format(state=request.get_state_display().lower()))
+        request.state, request.open_slot, request.responded_at = MentorshipRequest.State.WITHDRAWN, None, timezone.now()
+        request.save(update_fields=["state", "open_slot", "responded_at", "modified"])
+        record_event(program, identity.user_id, "request.withdrawn", request)
+    return request
+
+
+# ---- mentor side ---------------------------------------------------------------------------------
+
+def respond_to_request(program, identity, request_id, accept, message=""):
+    """The requested mentor accepts (a match starts) or declines."""
+    mentor = _caller(program, identity, "respond_to_request")
+    request_id = _id(request_id, "request_id")
+    if not isinstance(accept, bool):
+        raise ValidationError(_("Say whether you accept with true or false."), {"accept": _("Not true/false.")})
+    message = _text(message, "message", MAX_MESSAGE, _("message"))
+    expire_due_requests(program)
+    with transaction.atomic():
+        request = MentorshipRequest.objects.select_for_update().filter(
+            program=program, pk=request_id, mentor=mentor).select_related("mentee").first()
+        if request is None:
+            raise NotFound(_("There is no such request."))
+        if request.state != MentorshipRequest.State.REQUESTED:
+            raise Conflict(_("This request is already {state}.").format(state=request.get_state_display().lower()))
+        now = timezone.now()
+        request.responded_at, request.response_message, request.open_slot = now, message, None
+        if accept:
+            if mentor.mentor_status != Participant.MentorStatus.APPROVED:
+                raise Conflict(_("Resume your mentoring before accepting new mentees."))
+            score, explanation, _blocked = matching_service.explain(program, request.mentee, mentor)
+            request.state = MentorshipRequest.State.ACCEPTED
+            request.save(update_fields=["state", "responded_at", "response_message", "open_slot", "modified"])
+            match = open_match(program, mentor, request.mentee, Match.Origin.REQUEST, Match.State.ACTIVE,
+                               identity.user_id, score=score, explanation=explanation, request=request)
+            notify(program, request.mentee, "request_accepted", mentor=_display(mentor))
+            record_event(program, identity.user_id, "request.accepted", request, match=match)
+            return match
+        request.state = MentorshipRequest.State.DECLINED
+        request.save(update_fields=["state", "responded_at", "response_message", "open_slot", "modified"])
+        notify(program, request.mentee, "request_declined", mentor=_display(mentor))
+        record_event(program, identity.user_id, "request.declined", request)
+    return None
+
+
+def set_paused(program, identity, paused):
+    """A mentor pauses (no new requests or proposals) or resumes."""
+    mentor = _caller(program, identity, "respond_to_request")
+    if not isinstance(paused, bool):
+        raise ValidationError(_("Say whether to pause with true or false."), {"paused": _("Not true/false.")})
+    allowed = {Participant.MentorStatus.APPROVED, Participant.MentorStatus.PAUSED}
+    if mentor.mentor_status not in allowed:
+        raise Conflict(_("You can pause once the course team has approved you as a mentor."))
+    mentor.mentor_status = Participant.MentorStatus.PAUSED if paused else Participant.MentorStatus.APPROVED
+    mentor.save(update_fields=["mentor_status", "modified"])
+    record_event(program, identity.user_id, "mentor.paused" if paused else "mentor.resumed", mentor)
+    return mentor
+
+
+# ---- matches -------------------------------------------------------------------------------------
+
+def open_match(program, mentor, mentee, origin, state, actor_id, score=0.0, explanation=None, run=None,
+               request=None):
+    """
+    Create a proposed or active match; the one place that takes a mentor's capacity.
+
+    Locks the mentor's row, re-checks capacity and the mentee's open matches, and raises Conflict
+    when either no longer allows the pair. Must run inside the caller's transaction.
+    """
+    locked = Participant.objects.select_for_update().get(pk=mentor.pk)
+    if locked.mentee_count >= locked.capacity:
+        raise Conflict(_("{mentor} has no free place left.").format(mentor=_display(locked)))
+    if locked.status != Participant.Status.ACTIVE or mentee.status != Participant.Status.ACTIVE:
+        raise Conflict(_("One of the two people has left the program."))
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            match = Match.objects.create(
+                program=program, mentor=locked, mentee=mentee, state=state, origin=origin, created_by=actor_id,
+                score=score, explanation=explanation or [], run=run, request=request,
+                started_at=now if state == Match.State.ACTIVE else None, last_activity_at=now)
+    except IntegrityError:
+        raise Conflict(_("{mentee} already has a mentor in this program.").format(mentee=_display(mentee))) from None
+    Participant.objects.filter(pk=locked.pk).update(mentee_count=F("mentee_count") + 1)
+    # Any other open request of the mentee is answered by this match.
+    MentorshipRequest.objects.filter(mentee=mentee, open_slot=True).exclude(pk=getattr(request, "pk", None)).update(
+        state=MentorshipRequest.State.WITHDRAWN, open_slot=None, responded_at=now)
+    return match
+
+
+def _close_match(match, state, reason, actor_id):
+    """End an open match and give the mentor's place back (inside a transaction)."""
+    match.state, match.open_slot, match.ended_at, match.end_reason = state, None, timezone.now(), reason
+    match.save(update_fields=["state", "open_slot", "ended_at", "end_reason", "modified"])
+    Participant.objects.filter(pk=match.mentor_id, mentee_count__gt=0).update(mentee_count=F("mentee_count") - 1)
+    record_event(match.program, actor_id, f"match.{state}", match, match=match, reason=reason)
+
+
+def _match_for(program, identity, match_id, lock=True):
+    """A match the caller belongs to (404 for anyone else, whether it exists or not)."""
+    match_id = _id(match_id, "match_id")
+    query = Match.objects.select_related("mentor", "mentee", "program")
+    if lock:
+        query = query.select_for_update(of=("self",))
+    match = query.filter(program=program, pk=match_id).first()
+    if match is None or identity.user_id not in (match.mentor.user_id, match.mentee.user_id):
+        if match is not None and identity.is_coordinator:
+            return match
+        raise NotFound(_("There is no such mentoring pair."))
+    return match
+
+
+def respond_to_proposal(program, identity, match_id, accept, reason=""):
+    """
+    The mentee answers a match the course team proposed: accept (the pair starts) or ask to be re-matched.
+
+    Asking to be re-matched needs a reason; the mentee goes back to the course team's queue.
+    """
+    mentee = _caller(program, identity, "respond_to_proposal")
+    if not isinstance(accept, bool):
+        raise ValidationError(_("Say whether you accept with true or false."), {"accept": _("Not true/false.")})
+    reason = _text(reason, "reason", MAX_REASON, _("reason"))
+    if not accept and not reason:
+        raise ValidationError(_("Tell the course team why, so that they can find a better match."),
+                              {"reason": _("A reason is needed.")})
+    with transaction.atomic():
+        match = _match_for(program, identity, match_id)
+        if match.mentee_id != mentee.pk:
+            raise NotFound(_("There is no such mentoring pair."))
+        if match.state != Match.State.PROPOSED:
+            raise Conflict(_("This match is no longer waiting for your answer."))
+        if accept:
+            match.state, match.started_at = Match.State.ACTIVE, timezone.now()
+            match.save(update_fields=["state", "started_at", "modified"])
+            record_event(program, identity.user_id, "match.accepted", match, match=match)
+            notify(program, match.mentor, "match_started", mentee=_display(match.mentee),
+                   mentor=_display(match.mentor))
+            return match
+        _close_match(match, Match.State.ENDED, reason, identity.user_id)
+        record_event(program, identity.user_id, "match.rematch_requested", match, match=match, reason=reason)
+        MentorshipRequest.objects.create(program=program, mentee=mentee, mentor=None,
+                                         message=_("Asked to be re-matched: {reason}").format(reason=reason))
+    return match
+
+
+def end_match(program, identity, match_id, reason):
+    """Either person of an active pair (or a coordinator) ends it, with a reason."""
+    participant = Participant.objects.filter(program=program, user_id=identity.user_id).first() \
+        if identity.user_id is not None else None
+    policy.require("end_match", identity, participant)
+    reason = _text(reason, "reason", MAX_REASON, _("reason"))
+    if not reason:
+        raise ValidationError(_("Say briefly why the mentorship ends."), {"reason": _("A reason is needed.")})
+    with transaction.atomic():
+        match = _match_for(program, identity, match_id)
+        if match.state not in (Match.State.ACTIVE, Match.State.PROPOSED):
+            raise Conflict(_("This mentorship has already ended."))
+        _close_match(match, Match.State.ENDED, reason, identity.user_id)
+        for person in (match.mentee, match.mentor):
+            if person.user_id != identity.user_id:
+                notify(program, person, "match_ended", mentee=_display(match.mentee), mentor=_display(match.mentor))
+    return match
+
+
+def leave_program(program, identity, reason=""):
+    """
+    The caller leaves the program: open requests are withdrawn and open pairs end.
+
+    Profile answers stay (so that rejoining is quick) until the person asks for deletion or the
+    account is retired; the other person of a pair keeps the shared workspace.
+    """
+    participant = _caller(program, identity, "leave_program")
+    reason = _text(reason, "reason", MAX_REASON, _("reason"))
+    with transaction.atomic():
+        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        now = timezone.now()
+        MentorshipRequest.objects.filter(mentee=participant, open_slot=True).update(
+            state=MentorshipRequest.State.WITHDRAWN, open_slot=None, responded_at=now)
+        for request in MentorshipRequest.objects.filter(mentor=participant, open_slot=True).select_related("mentee"):
+            request.state, request.open_slot, request.responded_at = MentorshipRequest.State.DECLINED, None, now
+            request.save(update_fields=["state", "open_slot", "responded_at", "modified"])
+            notify(program, request.mentee, "request_declined", mentor=_display(participant))
+        ended_reason = reason or _("Left the program")
+        matches = Match.objects.select_for_update(of=("self",)).filter(open_slot=True).filter(
+            mentee=participant) | Match.objects.select_for_update(of=("self",)).filter(open_slot=True,
+                                                                                      mentor=participant)
+        for match in matches.select_related("mentor", "mentee", "program"):
+            _close_match(match, Match.State.ENDED, ended_reason, identity.user_id)
+            other = match.mentor if match.mentee_id == participant.pk else match.mentee
+            notify(program, other, "match_ended", mentee=_display(match.mentee), mentor=_display(match.mentor))
+        participant.status, participant.left_reason = Participant.Status.WITHDRAWN, reason
+        participant.save(update_fields=["status", "left_reason", "modified"])
+        record_event(program, identity.user_id, "participant.left", participant, reason=reason)
+    return participant

@@ -1,0 +1,458 @@
+"""The learner and mentor journey: suggestions, requests, answers, proposals, ending, leaving; every role."""
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from mentoring_xblock.identity import Identity
+from mentoring_xblock.models import ActivityEvent, Match, MentorshipRequest, Notification, Participant
+from mentoring_xblock.services import mentorship
+
+from .harness import call, make_user, render
+
+ROLES = ("anonymous", "learner", "mentee", "mentor", "coordinator")
+
+
+def participant(program, name):
+    return Participant.objects.get(program=program, username=name)
+
+
+def snapshot(program):
+    """Everything a journey handler could change."""
+    return (
+        list(Participant.objects.filter(program=program).order_by("pk").values()),
+        list(MentorshipRequest.objects.filter(program=program).order_by("pk").values()),
+        list(Match.objects.filter(program=program).order_by("pk").values()),
+        Notification.objects.filter(program=program).count(),
+    )
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """Tracking events the blocks publish, as (name, data)."""
+    events = []
+    from workbench.runtime import WorkbenchRuntime
+    monkeypatch.setattr(WorkbenchRuntime, "publish", lambda self, block, name, data: events.append((name, data)))
+    return events
+
+
+@pytest.fixture
+def emails(monkeypatch, mailoutbox):
+    """Emails sent on commit; the test's transaction never commits, so callbacks run at once here."""
+    monkeypatch.setattr("django.db.transaction.on_commit", lambda callback, using=None, robust=False: callback())
+    return mailoutbox
+
+
+def second_mentor(program, name="mentor2", capacity=1):
+    from mentoring_xblock.demo import demo_people
+    from mentoring_xblock.services.participants import join_program, save_profile
+    user = make_user(name)
+    identity = Identity(user.pk, user.username, False, True)
+    join_program(program, identity, "mentor")
+    profile = dict(demo_people(mentees=0, mentors=1)[0]["profile"], capacity=capacity)
+    save_profile(program, identity, profile)
+    Participant.objects.filter(program=program, username=name).update(mentor_status="approved")
+    return participant(program, name)
+
+
+def ask(usage, program, mentee="mentee", mentor="mentor", message="Hello!"):
+    return call(usage, mentee, "request_mentor", {"mentor_id": participant(program, mentor).pk, "message": message})
+
+
+# ---- suggestions ---------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_ready_mentee_sees_suggested_mentors_with_reasons(program_usage, program, people):
+    html, _queries = render(program_usage, "mentee")
+    assert "Mentors suggested for you" in html
+    assert "Ask mentor to mentor me" in html
+    assert "You both speak" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", [
+    {"mentee_count": 2, "capacity": 2},     # full
+    {"mentor_status": "paused"},
+    {"mentor_status": "pending"},
+    {"consent_at": None},
+])
+def test_unavailable_mentors_are_not_suggested(program_usage, program, people, change):
+    Participant.objects.filter(program=program, username="mentor").update(**change)
+    html, _queries = render(program_usage, "mentee")
+    assert "Ask mentor to mentor me" not in html
+    assert "No mentor with free places fits your profile" in html
+
+
+@pytest.mark.django_db
+def test_incomplete_profile_gets_no_suggestions(program_usage, program, people):
+    Participant.objects.filter(program=program, username="mentee").update(profile_completed_at=None)
+    html, _queries = render(program_usage, "mentee")
+    assert "Mentors suggested for you" not in html
+
+
+# ---- requests ------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person, status", [
+    ("anonymous", 401), ("learner", 403), ("mentee", 200), ("mentor", 403), ("coordinator", 403),
+])
+def test_request_mentor_for_every_role(program_usage, program, people, person, status, published, emails):
+    result = ask(program_usage, program, mentee=person)
+    assert result.status == status, result.body
+    if status == 200:
+        request = MentorshipRequest.objects.get(pk=result.body["request_id"])
+        assert request.state == "requested" and request.message == "Hello!"
+        assert request.expires_at > timezone.now() + datetime.timedelta(days=6)
+        assert ("edx.mentoring.request.created", {"request_id": request.pk, "program": "leadership"}) in published
+        assert Notification.objects.filter(recipient=participant(program, "mentor"), kind="request_received").exists()
+        assert [message.to for message in emails] == [["mentor@example.com"]]
+    else:
+        assert not MentorshipRequest.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body, status, field", [
+    ({}, 400, "mentor_id"),
+    ({"mentor_id": "7"}, 400, "mentor_id"),
+    ({"mentor_id": -1}, 400, "mentor_id"),
+    ({"mentor_id": True}, 400, "mentor_id"),
+    ({"mentor_id": 999999}, 404, None),
+    ({"mentor_id": "MENTOR", "message": "x" * 1001}, 400, "message"),
+    ({"mentor_id": "MENTOR", "message": 5}, 400, "message"),
+    ({"mentor_id": "MENTEE"}, 404, None),   # asking oneself
+])
+def test_request_bad_input_changes_nothing(program_usage, program, people, body, status, field):
+    ids = {"MENTOR": participant(program, "mentor").pk, "MENTEE": participant(program, "mentee").pk}
+    body = {key: ids.get(value, value) if isinstance(value, str) else value for key, value in body.items()}
+    before = snapshot(program)
+    result = call(program_usage, "mentee", "request_mentor", body)
+    assert result.status == status, result.body
+    assert result.error
+    if field:
+        assert field in result.body["field_errors"]
+    assert snapshot(program) == before
+
+
+@pytest.mark.django_db
+def test_request_list_body_is_400(program_usage, program, people):
+    result = call(program_usage, "mentee", "request_mentor", [1, 2])
+    assert result.status == 400 and "JSON object" in result.error
+
+
+@pytest.mark.django_db
+def test_mentor_of_another_program_is_not_found(program_usage, program, people):
+    from mentoring_xblock.demo import program_olx
+
+    from .harness import block_as, parse_olx
+    other_usage = parse_olx(program_olx(slug="other"))
+    other_program = block_as(other_usage, "anonymous").program()
+    outsider = second_mentor(other_program, name="outsider")
+    result = call(program_usage, "mentee", "request_mentor", {"mentor_id": outsider.pk})
+    assert result.status == 404
+    assert not MentorshipRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_duplicate_request_is_refused_with_a_clear_message(program_usage, program, people):
+    assert ask(program_usage, program).status == 200
+    second_mentor(program)
+    again = ask(program_usage, program, mentor="mentor2")
+    assert again.status == 409 and "already have a request" in again.error
+    assert MentorshipRequest.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_mentor_at_capacity_or_paused_receives_no_request(program_usage, program, people):
+    Participant.objects.filter(program=program, username="mentor").update(capacity=1, mentee_count=1)
+    full = ask(program_usage, program)
+    assert full.status == 409 and "not taking new mentees" in full.error
+    Participant.objects.filter(program=program, username="mentor").update(capacity=3, mentor_status="paused")
+    assert ask(program_usage, program).status == 409
+
+
+@pytest.mark.django_db
+def test_rate_limit_on_requests(program_usage, program, people, settings):
+    settings.MENTORING_REQUESTS_PER_HOUR = 2
+    for _round in range(2):
+        request_id = ask(program_usage, program).body["request_id"]
+        assert call(program_usage, "mentee", "withdraw_request", {"request_id": request_id}).status == 200
+    limited = ask(program_usage, program)
+    assert limited.status == 400 and "many requests" in limited.error
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person, status", [
+    ("anonymous", 401), ("learner", 403), ("mentee", 200), ("mentor", 403), ("coordinator", 403),
+])
+def test_withdraw_for_every_role(program_usage, program, people, person, status):
+    request_id = ask(program_usage, program).body["request_id"]
+    result = call(program_usage, person, "withdraw_request", {"request_id": request_id})
+    assert result.status == status
+    assert MentorshipRequest.objects.get(pk=request_id).state == ("withdrawn" if status == 200 else "requested")
+
+
+@pytest.mark.django_db
+def test_withdraw_someone_elses_request_is_not_found(program_usage, program, people):
+    request_id = ask(program_usage, program).body["request_id"]
+    make_user("other")
+    call(program_usage, "other", "join", {"role": "mentee"})
+    assert call(program_usage, "other", "withdraw_request", {"request_id": request_id}).status == 404
+    assert call(program_usage, "mentee", "withdraw_request", {"request_id": request_id}).status == 200
+    again = call(program_usage, "mentee", "withdraw_request", {"request_id": request_id})
+    assert again.status == 409 and "already withdrawn" in again.error
+
+
+# ---- the mentor answers --------------------------------------------------------------------------
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person, status", [
+    ("anonymous", 401), ("learner", 403), ("mentee", 403), ("mentor", 200), ("coordinator", 403),
+])
+def test_respond_request_for_every_role(program_usage, program, people, person, status, published, emails):
+    request_id = ask(program_usage, program).body["request_id"]
+    result = call(program_usage, person, "respond_request", {"request_id": request_id, "accept": True})
+    assert result.status == status, result.body
+    if status == 200:
+        match = Match.objects.get(pk=result.body["match_id"])
+        assert match.state == "active" and match.origin == "request" and match.score > 0
+        assert match.explanation and participant(program, "mentor").mentee_count == 1
+        assert any(name == "edx.mentoring.request.accepted" for name, _data in published)
+        assert Notification.objects.filter(recipient=participant(program, "mentee"), kind="request_accepted").exists()
+    else:
+        assert not Match.objects.exists()
+
+
+@pytest.mark.django_db
+def test_accepted_pair_is_shown_to_both(program_usage, program, people):
+    request_id = ask(program_usage, program).body["request_id"]
+    call(program_usage, "mentor", "respond_request", {"request_id": request_id, "accept": True})
+    mentee_html, _ = render(program_usage, "mentee")
+    mentor_html, _ = render(program_usage, "mentor")
+    assert "Your mentor" in mentee_html and "End this mentorship" in mentee_html
+    assert "Your mentees" in mentor_html and "1 of 2 places taken" in mentor_html
+
+
+@pytest.mark.django_db
+def test_decline_lets_the_mentee_ask_someone_else(program_usage, program, people):
+    request_id = ask(program_usage, program).body["request_id"]
+    result = call(program_usage, "mentor", "respond_request", {"request_id": request_id, "accept": False,
+                                                               "message": "Full this term"})
+    assert result.status == 200 and result.body["accepted"] is False
+    html, _ = render(program_usage, "mentee")
+    assert "could not take your request" in html and "Full this term" in html
+    again = ask(program_usage, program)
+    assert again.status == 409 and "cannot ask this mentor again" in again.error
+    second_mentor(program)
+    assert ask(program_usage, program, mentor="mentor2").status == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body, field", [
+    ({"accept": True}, "request_id"),
+    ({"request_id": "REQ", "accept": "yes"}, "accept"),
+    ({"request_id": "REQ"}, "accept"),
+    ({"request_id": "REQ", "accept": True, "message": "x" * 1001}, "message"),
+])
+def test_respond_bad_input_changes_nothing(program_usage, program, people, body, field):
+    request_id = ask(program_usage, program).body["request_id"]
+    body = {key: request_id if value == "REQ" else value for key, value in body.items()}
+    before = snapshot(program)
+    result = call(program_usage, "mentor", "respond_request", body)
+    assert result.status == 400 and field in result.body["field_errors"]
+    assert snapshot(program) == before
+
+
+@pytest.mark.django_db
+def test_withdrawn_or_expired_request_cannot_be_accepted(program_usage, program, people):
+    request_id = ask(program_usage, program).body["request_id"]
+    call(program_usage, "mentee", "withdraw_request", {"request_id": request_id})
+    refused = call(program_usage, "mentor", "respond_request", {"request_id": request_id, "accept": True})
+    assert refused.status == 409 and "withdrawn" in refused.error
+    request_id = ask(program_usage, program).body["request_id"]
+    MentorshipRequest.objects.filter(pk=request_id).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    expired = call(program_usage, "mentor", "respond_request", {"request_id": request_id, "accept": True})
+    assert expired.status == 409 and "expired" in expired.error
+    assert not Match.objects.exists()
+    assert Notification.objects.filter(kind="request_expired").count() == 1
+
+
+@pytest.mark.django_db
+def test_expired_request_is_shown_and_frees_the_mentee(program_usage, program, people):
+    request_id = ask(program_usage, program).body["request_id"]
+    MentorshipRequest.objects.filter(pk=request_id).update(expires_at=timezone.now() - datetime.timedelta(days=1))
+    html, _ = render(program_usage, "mentee")
+    assert "expired without an answer" in html
+    second_mentor(program)
+    assert ask(program_usage, program, mentor="mentor2").status == 200
+
+
+@pytest.mark.django_db
+def test_capacity_is_never_exceeded_by_two_accepts(program_usage, program, people):
+    Participant.objects.filter(program=program, username="mentor").update(capacity=1)
+    first = ask(program_usage, program).body["request_id"]
+    make_user("mentee2")
+    from mentoring_xblock.demo import demo_people
+    call(program_usage, "mentee2", "join", {"role": "mentee"})
+    profile = demo_people(mentees=1, mentors=0)[0]["profile"]
+    assert call(program_usage, "mentee2", "save_profile", profile).status == 200
+    second = ask(program_usage, program, mentee="mentee2").body["request_id"]
+    assert call(program_usage, "mentor", "respond_request", {"request_id": first, "accept": True}).status == 200
+    refused = call(program_usage, "mentor", "respond_request", {"request_id": second, "accept": True})
+    assert refused.status == 409 and "no free place" in refused.error
+    assert Match.objects.count() == 1 and participant(program, "mentor").mentee_count == 1
+    assert MentorshipRequest.objects.get(pk=second).state == "requested"  # nothing changed
+
+
+# ---- pause, queue, proposals ---------------------------------------------------------------------
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person, status", [
+    ("anonymous", 401), ("learner", 403), ("mentee", 403), ("mentor", 200), ("coordinator", 403),
+])
+def test_pause_for_every_role(program_usage, program, people, person, status):
+    result = call(program_usage, person, "set_paused", {"paused": True})
+    assert result.status == status
+    assert participant(program, "mentor").mentor_status == ("paused" if status == 200 else "approved")
+    if status == 200:
+        assert call(program_usage, "mentor", "set_paused", {"paused": "no"}).status == 400
+        assert call(program_usage, "mentor", "set_paused", {"paused": False}).body == {"mentor_status": "approved"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person, status", [
+    ("anonymous", 401), ("learner", 403), ("mentee", 200), ("mentor", 403), ("coordinator", 403),
+])
+def test_join_queue_for_every_role(program_usage, program, people, person, status):
+    result = call(program_usage, person, "join_queue", {})
+    assert result.status == status
+    if status == 200:
+        html, _ = render(program_usage, "mentee")
+        assert "matching queue" in html
+        assert call(program_usage, person, "join_queue", {}).status == 409
+
+
+def propose(program, mentee="mentee", mentor="mentor"):
+    from django.db import transaction
+    with transaction.atomic():
+        return mentorship.open_match(program, participant(program, mentor), participant(program, mentee),
+                                     Match.Origin.RUN, Match.State.PROPOSED, None, score=0.5,
+                                     explanation=[{"code": "shared_language", "params": {"languages": ["es"]},
+                                                   "share": 1.0}])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person, status", [
+    ("anonymous", 401), ("learner", 403), ("mentee", 200), ("mentor", 403), ("coordinator", 403),
+])
+def test_respond_proposal_for_every_role(program_usage, program, people, person, status):
+    match = propose(program)
+    html, _ = render(program_usage, "mentee")
+    assert "A mentor is proposed for you" in html and "You both speak Spanish" in html
+    result = call(program_usage, person, "respond_proposal", {"match_id": match.pk, "accept": True})
+    assert result.status == status
+    match.refresh_from_db()
+    assert match.state == ("active" if status == 200 else "proposed")
+
+
+@pytest.mark.django_db
+def test_asking_to_be_rematched_needs_a_reason_and_returns_to_the_queue(program_usage, program, people):
+    match = propose(program)
+    missing = call(program_usage, "mentee", "respond_proposal", {"match_id": match.pk, "accept": False})
+    assert missing.status == 400 and "reason" in missing.body["field_errors"]
+    result = call(program_usage, "mentee", "respond_proposal",
+                  {"match_id": match.pk, "accept": False, "reason": "Different time zones"})
+    assert result.status == 200 and result.body["state"] == "ended"
+    assert participant(program, "mentor").mentee_count == 0
+    queued = MentorshipRequest.objects.get(mentee=participant(program, "mentee"), state="requested")
+    assert queued.mentor is None and "Different time zones" in queued.message
+    twice = call(program_usage, "mentee", "respond_proposal", {"match_id": match.pk, "accept": True})
+    assert twice.status == 409
+
+
+# ---- ending and leaving --------------------------------------------------------------------------
+
+def active_pair(usage, program):
+    request_id = ask(usage, program).body["request_id"]
+    return call(usage, "mentor", "respond_request", {"request_id": request_id, "accept": True}).body["match_id"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person, status", [
+    ("anonymous", 401), ("learner", 403), ("mentee", 200), ("mentor", 200), ("coordinator", 200),
+])
+def test_end_match_for_every_role(program_usage, program, people, person, status, emails):
+    match_id = active_pair(program_usage, program)
+    result = call(program_usage, person, "end_match", {"match_id": match_id, "reason": "Goals reached"})
+    assert result.status == status, result.body
+    match = Match.objects.get(pk=match_id)
+    assert match.state == ("ended" if status == 200 else "active")
+    if status == 200:
+        assert match.end_reason == "Goals reached" and participant(program, "mentor").mentee_count == 0
+        assert ActivityEvent.objects.filter(verb="match.ended", match=match, actor_id__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_end_match_bad_input(program_usage, program, people):
+    match_id = active_pair(program_usage, program)
+    before = snapshot(program)
+    for body, field in (({"match_id": match_id}, "reason"), ({"match_id": match_id, "reason": " "}, "reason"),
+                        ({"reason": "x"}, "match_id"), ({"match_id": match_id, "reason": "x" * 1001}, "reason")):
+        result = call(program_usage, "mentee", "end_match", body)
+        assert result.status == 400 and field in result.body["field_errors"], result.body
+    assert call(program_usage, "mentee", "end_match", {"match_id": 10**9, "reason": "x"}).status == 404
+    assert snapshot(program) == before
+
+
+@pytest.mark.django_db
+def test_another_mentee_of_the_same_mentor_cannot_end_the_pair(program_usage, program, people):
+    match_id = active_pair(program_usage, program)
+    make_user("mentee2")
+    call(program_usage, "mentee2", "join", {"role": "mentee"})
+    assert call(program_usage, "mentee2", "end_match", {"match_id": match_id, "reason": "x"}).status == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person, status", [
+    ("anonymous", 401), ("learner", 403), ("mentee", 200), ("mentor", 200), ("coordinator", 403),
+])
+def test_leave_program_for_every_role(program_usage, program, people, person, status):
+    match_id = active_pair(program_usage, program)
+    result = call(program_usage, person, "leave_program", {"reason": "Changing jobs"})
+    assert result.status == status
+    if status == 200:
+        assert participant(program, person).status == "withdrawn"
+        assert Match.objects.get(pk=match_id).state == "ended"
+        assert participant(program, "mentor").mentee_count == 0
+        html, _ = render(program_usage, person)
+        assert "How would you like to take part?" in html
+
+
+@pytest.mark.django_db
+def test_leaving_withdraws_open_requests_and_declines_incoming(program_usage, program, people):
+    request_id = ask(program_usage, program).body["request_id"]
+    assert call(program_usage, "mentor", "leave_program", {}).status == 200
+    assert MentorshipRequest.objects.get(pk=request_id).state == "declined"
+
+
+# ---- notifications -------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_notifications_email_and_badge(program_usage, program, people, emails):
+    request_id = ask(program_usage, program).body["request_id"]
+    assert [message.subject for message in emails] == ["New mentoring request from mentee"]
+    assert emails[0].to == ["mentor@example.com"] and "would like you to be their mentor" in emails[0].body
+    html, _ = render(program_usage, "mentor")
+    assert 'mentoring-count">1</span> new update' in html
+    call(program_usage, "mentor", "respond_request", {"request_id": request_id, "accept": True})
+    assert emails[-1].subject == "mentor accepted your mentoring request"
+    assert call(program_usage, "mentor", "mark_read", {}).body == {"marked": 1}
+    html, _ = render(program_usage, "mentor")
+    assert "new update" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person, status", [
+    ("anonymous", 401), ("learner", 403), ("mentee", 200), ("mentor", 200), ("coordinator", 403),
+])
+def test_mark_read_for_every_role(program_usage, people, person, status):
+    assert call(program_usage, person, "mark_read", {}).status == status
