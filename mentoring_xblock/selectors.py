@@ -94,7 +94,7 @@ def _match_view(match, config, side):
         "origin": match.origin,
         "person": person_card(other, config),
         "score": round(100 * match.score),
-        "reasons": reason_sentences(match.explanation, config),
+        "reasons": reason_sentences(match.explanation, config, perspective=side),
         "started_at": match.started_at,
     }
 
@@ -139,7 +139,7 @@ def mentor_journey(program, mentor):
     for request in incoming:
         view = _request_view(request, config, "mentor")
         _score, explanation, _blocked = matching_service.explain(program, request.mentee, mentor)
-        view["reasons"] = reason_sentences(explanation, config)
+        view["reasons"] = reason_sentences(explanation, config, perspective="mentor")
         requests.append(view)
     matches = Match.objects.filter(mentor=mentor, open_slot=True).select_related("mentee").order_by("created")
     return {

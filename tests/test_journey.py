@@ -456,3 +456,12 @@ def test_notifications_email_and_badge(program_usage, program, people, emails):
 ])
 def test_mark_read_for_every_role(program_usage, people, person, status):
     assert call(program_usage, person, "mark_read", {}).status == status
+
+
+@pytest.mark.django_db
+def test_reasons_are_worded_for_the_reader(program_usage, program, people):
+    Participant.objects.filter(program=program, username="mentee").update(seniority=1)
+    Participant.objects.filter(program=program, username="mentor").update(seniority=4)
+    ask(program_usage, program)
+    mentor_html, _ = render(program_usage, "mentor")
+    assert "You are 3 levels above your mentee" in mentor_html and "Mentor is" not in mentor_html

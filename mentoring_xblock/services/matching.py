@@ -83,16 +83,33 @@ def explanation_data(reasons):
     return [{"code": reason.code, "params": reason.params, "share": reason.share} for reason in reasons]
 
 
-def reason_sentences(explanation, config=None):
-    """Stored explanation dicts as sentences in the active language, strongest first."""
+def reason_sentences(explanation, config=None, perspective="mentee"):
+    """
+    Stored explanation dicts as sentences in the active language, strongest first.
+
+    The engine words reasons for the mentee ("Mentor is 2 levels above you"); mentors and
+    coordinators read the reasons that depend on the side in their own words.
+    """
     sentences = []
     for item in sorted(explanation or [], key=lambda entry: -entry.get("share", 0)):
         reason = matching.Reason(code=item["code"], params=_localised_params(item["params"], config),
                                  share=item.get("share", 0))
-        sentences.append({"text": matching.describe(reason, gettext=translation.gettext,
-                                                    ngettext=translation.ngettext),
-                          "share": round(100 * item.get("share", 0))})
+        text = _side_sentence(reason, perspective) or matching.describe(
+            reason, gettext=translation.gettext, ngettext=translation.ngettext)
+        sentences.append({"text": text, "share": round(100 * item.get("share", 0))})
     return sentences
+
+
+def _side_sentence(reason, perspective):
+    """The sentence for reasons whose wording depends on who reads them (None: the engine's words)."""
+    if reason.code != "seniority" or perspective == "mentee":
+        return None
+    count = reason.params.get("levels", 0)
+    if perspective == "mentor":
+        return translation.ngettext("You are {count} level above your mentee",
+                                    "You are {count} levels above your mentee", count).format(count=count)
+    return translation.ngettext("Mentor is {count} level above the mentee",
+                                "Mentor is {count} levels above the mentee", count).format(count=count)
 
 
 def _localised_params(params, config):

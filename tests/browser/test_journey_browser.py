@@ -1,0 +1,80 @@
+"""A learner joins, fills the profile, asks a suggested mentor; the mentor accepts; both see the pair."""
+
+
+def program_page(server, person):
+    # The SDK's /scenario/ page (its bare /view/ page lacks the runtime's student id for handler URLs).
+    return f"{server.url}/scenario/mentoring_program.0/?student={person}"
+
+
+def test_learner_requests_a_suggested_mentor_and_the_mentor_accepts(demo_server, browser, shots):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(program_page(demo_server, "browser_learner"))
+    page.wait_for_selector("text=How would you like to take part?")
+    shots.take(page, "first-visit")
+
+    # Join with the keyboard.
+    page.get_by_role("button", name="Find a mentor").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("form.mentoring-profile")
+    shots.take(page, "empty-profile")
+
+    # A complete save without answers shows what to fix, next to each field.
+    page.get_by_role("button", name="Save profile").click()
+    page.wait_for_selector(".mentoring-form-error:not([hidden])")
+    assert "Some answers need your attention." in page.inner_text(".mentoring-form-error")
+    assert page.locator('[data-field="answers.goals"] .mentoring-field-error').is_visible()
+    assert page.locator('[data-field="consent"] .mentoring-field-error').is_visible()
+    shots.take(page, "validation-messages")
+
+    page.get_by_label("Delegation").check()
+    page.get_by_label("Coaching others").check()
+    page.get_by_label("Team lead").check()
+    page.get_by_label("Your time zone *").select_option("Europe/Madrid")
+    page.get_by_label("English").check()
+    page.get_by_label("Spanish").check()
+    page.get_by_label("Tuesday, 08:00 to 12:00").check()
+    page.get_by_label("About you (shown to mentors)").fill("New team lead <b>learning</b> to delegate.")
+    page.locator('input[name="consent"]').check()
+    page.get_by_role("button", name="Save profile").click()
+    page.wait_for_selector("text=Your profile is saved and complete.")
+
+    page.reload()
+    page.wait_for_selector("text=Mentors suggested for you")
+    cards = page.locator(".mentoring-card")
+    assert cards.count() >= 1
+    first = cards.first
+    assert first.locator(".mentoring-reasons li").count() >= 1
+    mentor_name = first.locator("h4").inner_text()
+    shots.take(page, "suggestions")
+
+    first.get_by_label("A short message (optional)").fill("I would love help with delegation.")
+    first.get_by_role("button", name=f"Ask {mentor_name} to mentor me").click()
+    page.wait_for_selector(f"text=You asked {mentor_name} to be your mentor")
+    shots.take(page, "request-pending")
+
+    (mentor_username,), = demo_server.query(
+        "SELECT mentor.username FROM mentoring_xblock_mentorshiprequest r "
+        "JOIN mentoring_xblock_participant mentor ON r.mentor_id = mentor.id "
+        "JOIN mentoring_xblock_participant mentee ON r.mentee_id = mentee.id "
+        "WHERE mentee.username = ? AND r.state = 'requested'", "browser_learner")
+
+    mentor_page = browser.new_page(viewport={"width": 1280, "height": 900})
+    mentor_page.goto(program_page(demo_server, mentor_username))
+    mentor_page.wait_for_selector("text=Requests waiting for your answer")
+    request_card = mentor_page.locator(".mentoring-card", has_text="browser_learner")
+    assert "I would love help with delegation." in request_card.inner_text()
+    shots.take(mentor_page, "mentor-sees-request")
+    request_card.get_by_label("Message to the mentee (optional)").fill("Happy to help. Talk soon!")
+    request_card.get_by_role("button", name="Accept browser_learner").click()
+    mentor_page.wait_for_selector(".mentoring-pair", state="visible")
+    assert "browser_learner" in mentor_page.inner_text(".mentoring-pair")
+    assert "Your answer was sent." in mentor_page.inner_text(".mentoring-status")
+    shots.take(mentor_page, "mentor-sees-pair")
+
+    page.goto(program_page(demo_server, "browser_learner"))
+    page.get_by_role("heading", name="Your mentor").wait_for()
+    assert mentor_name in page.inner_text(".mentoring-pair")
+    assert "New team lead <b>learning</b>" not in page.content()  # user text is escaped
+    shots.take(page, "learner-sees-pair")
+
+    assert shots.violations == [], shots.violations
