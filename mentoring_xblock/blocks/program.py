@@ -10,6 +10,7 @@ from ..program_config import clean_config
 from ..selectors import form_choices, program_view_state
 from ..services import mentorship, notifications, participants
 from .base import MentoringBlockMixin, json_handler
+from .workspace import WorkspaceMixin
 
 
 def _object(data):
@@ -21,7 +22,7 @@ def _object(data):
 
 @XBlock.needs("user")
 @XBlock.needs("i18n")
-class MentoringProgramBlock(MentoringBlockMixin, XBlock):
+class MentoringProgramBlock(WorkspaceMixin, MentoringBlockMixin, XBlock):
     """A mentoring program inside the course: join, profile, matching, pairs and the coordinator's view."""
 
     display_name = String(
@@ -66,7 +67,8 @@ class MentoringProgramBlock(MentoringBlockMixin, XBlock):
         return self.fragment(
             "templates/program.html", state, js_class="MentoringProgramBlock",
             js_init_args={"role": state["role"]},
-            js=("js/mentoring.js", "js/program.js"),
+            js=("js/mentoring.js", "js/program.js", "js/workspace.js"),
+            css=("css/mentoring.css", "css/workspace.css"),
         )
 
     def author_view(self, context=None):
