@@ -192,6 +192,7 @@ class RunProposal(models.Model):
         NO_CANDIDATE = "no_candidate", _("No mentor fits the program's rules")
         CAPACITY = "capacity", _("Every suitable mentor is full")
         BELOW_MIN_SCORE = "below_min_score", _("No mentor reaches the minimum score")
+        REMOVED = "removed", _("Removed by a coordinator")
 
     run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="proposals")
     mentee = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")

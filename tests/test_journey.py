@@ -438,6 +438,7 @@ def test_leaving_withdraws_open_requests_and_declines_incoming(program_usage, pr
 
 @pytest.mark.django_db
 def test_notifications_email_and_badge(program_usage, program, people, emails):
+    assert call(program_usage, "mentor", "mark_read", {}).body == {"marked": 1}  # "approved as a mentor"
     request_id = ask(program_usage, program).body["request_id"]
     assert [message.subject for message in emails] == ["New mentoring request from mentee"]
     assert emails[0].to == ["mentor@example.com"] and "would like you to be their mentor" in emails[0].body

@@ -1,23 +1,50 @@
-"""What coordinators (course staff) do to participants."""
+"""What coordinators (course staff) do to participants and pairs. Every action is audited with a reason."""
 from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import policy
+from ..conf import setting
 from ..errors import Conflict, NotFound, ValidationError
-from ..models import Participant
+from ..models import Match, MentorshipRequest, Participant
+from .notifications import notify
 from .programs import record_event
 
 MAX_REASON = 1000
+MAX_NUDGE = 100
+
+
+def _reason(reason, required=False):
+    if reason is None:
+        reason = ""
+    if not isinstance(reason, str) or len(reason.strip()) > MAX_REASON:
+        raise ValidationError(_("Keep the reason under {limit} characters.").format(limit=MAX_REASON),
+                              {"reason": _("Too long or not text.")})
+    if required and not reason.strip():
+        raise ValidationError(_("Give a reason: it is kept in the program's audit log."),
+                              {"reason": _("A reason is needed.")})
+    return reason.strip()
+
+
+def _participant_id(value):
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValidationError(_("Say which participant with their number."),
+                              {"participant_id": _("Not a valid id.")})
+    return value
+
+
+def _name(participant):
+    return participant.display_name or participant.username
 
 
 def review_mentor(program, identity, participant_id, approve, reason=""):
     """Approve or reject a mentor who is waiting (or re-approve a rejected one)."""
     policy.require("coordinate", identity)
+    participant_id = _participant_id(participant_id)
     if not isinstance(approve, bool):
         raise ValidationError(_("Say whether to approve with true or false."), {"approve": _("Not true/false.")})
-    if not isinstance(reason, str) or len(reason) > MAX_REASON:
-        raise ValidationError(_("Keep the reason under {limit} characters.").format(limit=MAX_REASON),
-                              {"reason": _("Too long.")})
+    reason = _reason(reason)
     with transaction.atomic():
         mentor = Participant.objects.select_for_update().filter(program=program, pk=participant_id).first()
         if mentor is None or mentor.mentor_status == Participant.MentorStatus.NONE:
@@ -26,6 +53,99 @@ def review_mentor(program, identity, participant_id, approve, reason=""):
             raise Conflict(_("This person has left the program."))
         mentor.mentor_status = Participant.MentorStatus.APPROVED if approve else Participant.MentorStatus.REJECTED
         mentor.save(update_fields=["mentor_status", "modified"])
+        notify(program, mentor, "mentor_approved" if approve else "mentor_rejected")
         record_event(program, identity.user_id, "mentor.approved" if approve else "mentor.rejected", mentor,
-                     reason=reason.strip())
+                     reason=reason)
     return mentor
+
+
+def set_capacity(program, identity, participant_id, capacity, reason=""):
+    """Change a mentor's capacity (never below their current mentees)."""
+    policy.require("coordinate", identity)
+    participant_id = _participant_id(participant_id)
+    reason = _reason(reason)
+    most = min(program.configuration["capacity_max"], setting("MENTORING_MAX_MENTOR_CAPACITY"))
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= most:
+        raise ValidationError(_("Capacity is a whole number from 1 to {most}.").format(most=most),
+                              {"capacity": _("Out of range.")})
+    with transaction.atomic():
+        mentor = Participant.objects.select_for_update().filter(program=program, pk=participant_id).first()
+        if mentor is None or not mentor.is_mentor:
+            raise NotFound(_("There is no such mentor in this program."))
+        if capacity < mentor.mentee_count:
+            raise ValidationError(
+                _("{name} mentors {count} people now; the capacity cannot be lower.").format(
+                    name=_name(mentor), count=mentor.mentee_count), {"capacity": _("Below current mentees.")})
+        old = mentor.capacity
+        mentor.capacity = capacity
+        mentor.save(update_fields=["capacity", "modified"])
+        record_event(program, identity.user_id, "mentor.capacity_changed", mentor, reason=reason,
+                     old=old, new=capacity)
+    return mentor
+
+
+def remove_participant(program, identity, participant_id, reason):
+    """Remove someone from the program: their requests close and their pairs end; they are told why."""
+    policy.require("coordinate", identity)
+    participant_id = _participant_id(participant_id)
+    reason = _reason(reason, required=True)
+    with transaction.atomic():
+        person = Participant.objects.select_for_update().filter(program=program, pk=participant_id).first()
+        if person is None:
+            raise NotFound(_("There is no such participant in this program."))
+        if person.status == Participant.Status.REMOVED:
+            raise Conflict(_("This person was already removed."))
+        now = timezone.now()
+        MentorshipRequest.objects.filter(mentee=person, open_slot=True).update(
+            state=MentorshipRequest.State.WITHDRAWN, open_slot=None, responded_at=now)
+        MentorshipRequest.objects.filter(mentor=person, open_slot=True).update(
+            state=MentorshipRequest.State.DECLINED, open_slot=None, responded_at=now)
+        for match in lock_open_matches(program, person):
+            end_pair(match, identity, _("The course team removed a participant"), notify_both=False)
+            other = match.mentor if match.mentee_id == person.pk else match.mentee
+            notify(program, other, "match_ended", mentee=_name(match.mentee), mentor=_name(match.mentor))
+        person.status, person.left_reason = Participant.Status.REMOVED, reason
+        person.save(update_fields=["status", "left_reason", "modified"])
+        notify(program, person, "removed", reason=reason)
+        record_event(program, identity.user_id, "participant.removed", person, reason=reason)
+    return person
+
+
+def lock_open_matches(program, person):
+    """The person's open pairs (either side), locked for update, with both people loaded."""
+    mine = Q(mentee=person) | Q(mentor=person)
+    ids = list(Match.objects.select_for_update().filter(mine, program=program, open_slot=True)
+               .values_list("pk", flat=True))
+    return list(Match.objects.filter(pk__in=ids).select_related("mentor", "mentee", "program"))
+
+
+def end_pair(match, identity, reason, notify_both=True):
+    """End an open pair as a coordinator (inside a transaction); the mentor's place is given back."""
+    match.state, match.open_slot, match.ended_at, match.end_reason = Match.State.ENDED, None, timezone.now(), reason
+    match.save(update_fields=["state", "open_slot", "ended_at", "end_reason", "modified"])
+    Participant.objects.filter(pk=match.mentor_id, mentee_count__gt=0).update(mentee_count=F("mentee_count") - 1)
+    record_event(match.program, identity.user_id, "match.ended", match, match=match, reason=reason)
+    if notify_both:
+        for person in (match.mentee, match.mentor):
+            notify(match.program, person, "match_ended", mentee=_name(match.mentee), mentor=_name(match.mentor))
+
+
+def nudge(program, identity, match_ids, note=""):
+    """Remind pairs to get going (an email through the notification function); at most 100 at once."""
+    policy.require("coordinate", identity)
+    if (not isinstance(match_ids, list) or not match_ids or len(match_ids) > MAX_NUDGE
+            or not all(isinstance(i, int) and not isinstance(i, bool) for i in match_ids)):
+        raise ValidationError(_("Choose from 1 to {limit} pairs to nudge.").format(limit=MAX_NUDGE),
+                              {"match_ids": _("Not a list of pair numbers.")})
+    note = _reason(note)
+    with transaction.atomic():
+        matches = list(Match.objects.filter(program=program, pk__in=match_ids, state=Match.State.ACTIVE)
+                       .select_related("mentor", "mentee"))
+        if len(matches) != len(set(match_ids)):
+            raise NotFound(_("Some of these pairs are not active pairs of this program."))
+        text = f"\n\n{note}" if note else ""
+        for match in matches:
+            for person in (match.mentee, match.mentor):
+                notify(program, person, "nudge", mentee=_name(match.mentee), mentor=_name(match.mentor), note=text)
+            record_event(program, identity.user_id, "match.nudged", match, match=match, reason=note)
+    return matches

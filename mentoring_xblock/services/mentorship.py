@@ -243,9 +243,13 @@ def open_match(program, mentor, mentee, origin, state, actor_id, score=0.0, expl
     except IntegrityError:
         raise Conflict(_("{mentee} already has a mentor in this program.").format(mentee=_display(mentee))) from None
     Participant.objects.filter(pk=locked.pk).update(mentee_count=F("mentee_count") + 1)
-    # Any other open request of the mentee is answered by this match.
-    MentorshipRequest.objects.filter(mentee=mentee, open_slot=True).exclude(pk=getattr(request, "pk", None)).update(
-        state=MentorshipRequest.State.WITHDRAWN, open_slot=None, responded_at=now)
+    # Any other open request of the mentee is answered by this match: a request to the course
+    # team's queue is fulfilled by a coordinator's or a run's match; a request to a mentor lapses.
+    others = MentorshipRequest.objects.filter(mentee=mentee, open_slot=True).exclude(pk=getattr(request, "pk", None))
+    if origin != Match.Origin.REQUEST:
+        others.filter(mentor__isnull=True).update(state=MentorshipRequest.State.ACCEPTED, open_slot=None,
+                                                  responded_at=now)
+    others.update(state=MentorshipRequest.State.WITHDRAWN, open_slot=None, responded_at=now)
     return match
 
 
@@ -260,10 +264,9 @@ def _close_match(match, state, reason, actor_id):
 def _match_for(program, identity, match_id, lock=True):
     """A match the caller belongs to (404 for anyone else, whether it exists or not)."""
     match_id = _id(match_id, "match_id")
-    query = Match.objects.select_related("mentor", "mentee", "program")
-    if lock:
-        query = query.select_for_update(of=("self",))
-    match = query.filter(program=program, pk=match_id).first()
+    if lock:  # lock the match row alone (MariaDB has no FOR UPDATE OF), then read it with both people
+        Match.objects.select_for_update().filter(program=program, pk=match_id).values_list("pk").first()
+    match = Match.objects.select_related("mentor", "mentee", "program").filter(program=program, pk=match_id).first()
     if match is None or identity.user_id not in (match.mentor.user_id, match.mentee.user_id):
         if match is not None and identity.is_coordinator:
             return match
@@ -342,10 +345,8 @@ def leave_program(program, identity, reason=""):
             request.save(update_fields=["state", "open_slot", "responded_at", "modified"])
             notify(program, request.mentee, "request_declined", mentor=_display(participant))
         ended_reason = reason or _("Left the program")
-        matches = Match.objects.select_for_update(of=("self",)).filter(open_slot=True).filter(
-            mentee=participant) | Match.objects.select_for_update(of=("self",)).filter(open_slot=True,
-                                                                                      mentor=participant)
-        for match in matches.select_related("mentor", "mentee", "program"):
+        from .coordination import lock_open_matches  # pylint: disable=import-outside-toplevel
+        for match in lock_open_matches(program, participant):
             _close_match(match, Match.State.ENDED, ended_reason, identity.user_id)
             other = match.mentor if match.mentee_id == participant.pk else match.mentee
             notify(program, other, "match_ended", mentee=_display(match.mentee), mentor=_display(match.mentor))

@@ -56,6 +56,15 @@ MESSAGES = {
         gettext_lazy("You are approved as a mentor"),
         gettext_lazy("The course team approved you as a mentor in {program}. Mentees can now find you."),
     ),
+    "nudge": (
+        gettext_lazy("How is your mentoring going?"),
+        gettext_lazy("The course team noticed that your mentoring pair in {program} ({mentee} with {mentor}) has "
+                     "been quiet for a while. Open your workspace to plan your next meeting.{note}"),
+    ),
+    "removed": (
+        gettext_lazy("You were removed from a mentoring program"),
+        gettext_lazy("The course team removed you from {program}. Reason: {reason}"),
+    ),
     "mentor_rejected": (
         gettext_lazy("About your mentor application"),
         gettext_lazy("The course team did not approve you as a mentor in {program} this time."),
