@@ -179,8 +179,6 @@ def program_view_state(program, identity):
     if role:
         state["unread"] = notifications.unread_count(participant)
         state["notifications"] = notifications.recent(participant)
-    if state["is_coordinator"]:
-        state["counts"] = program_counts(program)
     return state
 
 

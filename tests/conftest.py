@@ -44,3 +44,10 @@ def people(program):
     make_user("learner")
     return {"learner": "learner", "mentee": "mentee", "mentor": "mentor", "coordinator": "coordinator",
             "anonymous": "anonymous"}
+
+
+@pytest.fixture
+def emails_sent(monkeypatch, mailoutbox):
+    """Emails sent on commit; the test's transaction never commits, so on-commit callbacks run at once."""
+    monkeypatch.setattr("django.db.transaction.on_commit", lambda callback, using=None, robust=False: callback())
+    return mailoutbox

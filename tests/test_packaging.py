@@ -100,7 +100,8 @@ def test_installed_wheel_renders_both_blocks(wheel, tmp_path):
         assert "Find a mentor" in html, html[:500]
         assert "mentoring-block" in program.render("student_view", {}).resources[0].data
         assessment = runtime.get_block(runtime.parse_xml_string('<mentoring_assessment kind="self_pre"/>'))
-        assert "I hand over work" in assessment.render("student_view", {}).body_html()
+        assert "mentoring-assessment" in assessment.render("student_view", {}).body_html()
+        assert "I hand over work" in assessment.render("studio_view", {}).body_html()
         print("rendered from", os.path.dirname(mentoring_xblock.__file__))
     """)
     env = dict(os.environ, MENTORING_VAR_DIR=str(tmp_path / "var"), MENTORING_DB="sqlite",

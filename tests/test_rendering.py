@@ -19,7 +19,7 @@ def test_program_student_view_for_every_role(program_usage, people, person):
         assert 'data-join="mentee"' in html and 'data-join="mentor"' in html
     elif person in ("mentee", "mentor"):
         assert "mentoring-profile" in html
-    assert ("Program at a glance" in html) == (person == "coordinator")
+    assert ("Run the program (course team)" in html) == (person == "coordinator")
     if person == "mentor":
         assert 'name="capacity"' in html and "Which leadership skills can you mentor others in?" in html
 

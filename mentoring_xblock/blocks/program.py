@@ -1,4 +1,5 @@
 """The ``mentoring_program`` block: the program's home in a unit for learners, mentors and coordinators."""
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from xblock.core import XBlock
@@ -10,6 +11,7 @@ from ..program_config import clean_config
 from ..selectors import form_choices, program_view_state
 from ..services import mentorship, notifications, participants
 from .base import MentoringBlockMixin, json_handler
+from .coordinator import CoordinatorMixin
 from .workspace import WorkspaceMixin
 
 
@@ -22,7 +24,7 @@ def _object(data):
 
 @XBlock.needs("user")
 @XBlock.needs("i18n")
-class MentoringProgramBlock(WorkspaceMixin, MentoringBlockMixin, XBlock):
+class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixin, XBlock):
     """A mentoring program inside the course: join, profile, matching, pairs and the coordinator's view."""
 
     display_name = String(
@@ -64,10 +66,13 @@ class MentoringProgramBlock(WorkspaceMixin, MentoringBlockMixin, XBlock):
         state["program_slug"] = self.program_slug
         state["dom_id"] = self.dom_id()
         state["profile_json_id"] = f"{state['dom_id']}-profile"
+        if state["is_coordinator"]:
+            state["coordinator_html"] = mark_safe(  # noqa: S308  # our own template, escaped inside
+                self.render_template("templates/coordinator.html", self.coordinator_context(program)))
         return self.fragment(
             "templates/program.html", state, js_class="MentoringProgramBlock",
             js_init_args={"role": state["role"]},
-            js=("js/mentoring.js", "js/program.js", "js/workspace.js"),
+            js=("js/mentoring.js", "js/coordinator.js", "js/workspace.js", "js/program.js"),
             css=("css/mentoring.css", "css/workspace.css"),
         )
 

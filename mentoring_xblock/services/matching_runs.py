@@ -156,8 +156,8 @@ def execute_run(run_id):
 
 def _proposals(run, mentees, mentors, mentee_profiles, mentor_profiles, engine, result):
     """One RunProposal per mentee from a solver result (explanations only for assigned pairs)."""
-    mentee_by_id = {str(m.pk): (m, p) for m, p in zip(mentees, mentee_profiles)}
-    mentor_by_id = {str(m.pk): (m, p) for m, p in zip(mentors, mentor_profiles)}
+    mentee_by_id = {str(m.pk): (m, p) for m, p in zip(mentees, mentee_profiles, strict=True)}
+    mentor_by_id = {str(m.pk): (m, p) for m, p in zip(mentors, mentor_profiles, strict=True)}
     rows = []
     for index, mentee_id in enumerate(result.mentee_ids):
         mentee, mentee_profile = mentee_by_id[mentee_id]
@@ -204,8 +204,10 @@ def _draft(program, run_id, lock=False):
 
 def edit_proposal(program, identity, run_id, mentee_id, mentor_id=None, fixed=False):
     """
-    Change one mentee's line of a draft: give them ``mentor_id`` (``fixed`` keeps it on re-solve),
-    or no mentor (``mentor_id`` None). The mentor's places in the draft are respected.
+    Change one mentee's line of a draft; the mentor's places in the draft are respected.
+
+    ``mentor_id`` gives them that mentor (``fixed`` keeps the pair when solving again); None leaves
+    them without one.
     """
     policy.require("coordinate", identity)
     if not isinstance(fixed, bool):

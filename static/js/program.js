@@ -47,6 +47,7 @@ function MentoringProgramBlock(runtime, element, args) {
     }
 
     root.querySelectorAll('form[data-handler]').forEach(function (actionForm) {
+        if (actionForm.closest('.mentoring-coordinator, .mentoring-workspace-root')) { return; }
         actionForm.addEventListener('submit', function (event) {
             event.preventDefault();
             var handler = actionForm.getAttribute('data-handler');
@@ -79,6 +80,9 @@ function MentoringProgramBlock(runtime, element, args) {
             if (updates.open) { M.call(runtime, root, 'mark_read', {}); }
         });
     }
+
+    if (window.MentoringCoordinator) { window.MentoringCoordinator.init(runtime, root); }
+    if (window.MentoringWorkspace) { window.MentoringWorkspace.init(runtime, root); }
 
     var form = root.querySelector('.mentoring-profile');
     if (!form) { return; }

@@ -1,0 +1,193 @@
+"""The coordinator's handlers, mixed into the program block. Staff status comes from the runtime only."""
+from django.utils.translation import gettext as _
+from webob import Response
+from xblock.core import XBlock
+
+from .. import coordinator_selectors, policy
+from ..errors import MentoringError, ValidationError
+from ..services import coordination, exports, matching_runs
+from .base import json_handler, json_response
+
+TABS = ("overview", "participants", "matching", "health", "audit")
+
+
+def _object(data):
+    if not isinstance(data, dict):
+        raise ValidationError(_("Send the details as a JSON object."))
+    return data
+
+
+def _page(data):
+    page = data.get("page", 1)
+    if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= 100000:
+        raise ValidationError(_("The page is a whole number from 1."), {"page": _("Not a page number.")})
+    return page
+
+
+def _choice(data, key, allowed):
+    value = data.get(key, "") or ""
+    if value not in allowed:
+        raise ValidationError(_("Choose one of the offered filters."), {key: _("Unknown filter.")})
+    return value
+
+
+class CoordinatorMixin:
+    """The cockpit of the program for course staff: overview, people, matching, pair health, audit."""
+
+    def coordinator_context(self, program, tab="overview", data=None):
+        """The template context of one coordinator tab (a fixed number of queries)."""
+        data = data or {}
+        context = {"tab": tab, "tabs": TABS, "dom_id": self.dom_id(), "config": program.configuration}
+        if tab == "overview":
+            context["overview"] = coordinator_selectors.overview(program)
+        elif tab == "participants":
+            filters = {"role": _choice(data, "role", ("", "mentee", "mentor")),
+                       "state": _choice(data, "state", ("", "active", "withdrawn", "removed", "pending")),
+                       "matched": _choice(data, "matched", ("", "yes", "no"))}
+            search = data.get("search", "") or ""
+            if not isinstance(search, str) or len(search) > 100:
+                raise ValidationError(_("Search for at most 100 characters of a name."), {"search": _("Too long.")})
+            context["filters"] = dict(filters, search=search)
+            context["people"] = coordinator_selectors.participants(program, search=search.strip(),
+                                                                   page=_page(data), **filters)
+        elif tab == "matching":
+            run_id = data.get("run_id")
+            if run_id is not None and (isinstance(run_id, bool) or not isinstance(run_id, int)):
+                raise ValidationError(_("Say which run with its number."), {"run_id": _("Not a valid id.")})
+            context["matching"] = coordinator_selectors.matching_view(program, run_id=run_id, page=_page(data))
+        elif tab == "health":
+            at_risk = data.get("at_risk", False)
+            if not isinstance(at_risk, bool):
+                raise ValidationError(_("Say whether to show only pairs at risk with true or false."),
+                                      {"at_risk": _("Not true/false.")})
+            context["at_risk_only"] = at_risk
+            context["health"] = coordinator_selectors.pair_health(program, at_risk_only=at_risk, page=_page(data))
+        elif tab == "audit":
+            context["audit"] = coordinator_selectors.audit(program, page=_page(data))
+        return context
+
+    def _coordinator_program(self):
+        program = self.program()
+        policy.require("coordinate", self.identity())
+        return program
+
+    @json_handler
+    def coordinator_panel(self, data, suffix=""):
+        """One tab of the cockpit as HTML: ``{"tab": "participants", "page": 2, ...filters}``."""
+        data = _object(data)
+        tab = data.get("tab", "overview")
+        if tab not in TABS:
+            raise ValidationError(_("Choose one of the tabs."), {"tab": _("Unknown tab.")})
+        program = self._coordinator_program()
+        return {"html": self.render_template("templates/coordinator.html",
+                                             self.coordinator_context(program, tab, data))}
+
+    @json_handler
+    def review_mentor(self, data, suffix=""):
+        """Approve or reject a mentor: ``{"participant_id": n, "approve": bool, "reason": "..."}``."""
+        data = _object(data)
+        mentor = coordination.review_mentor(self.program(), self.identity(), data.get("participant_id"),
+                                            data.get("approve"), data.get("reason", ""))
+        return {"mentor_status": mentor.mentor_status}
+
+    @json_handler
+    def set_capacity(self, data, suffix=""):
+        """Change a mentor's capacity: ``{"participant_id": n, "capacity": n, "reason": "..."}``."""
+        data = _object(data)
+        mentor = coordination.set_capacity(self.program(), self.identity(), data.get("participant_id"),
+                                           data.get("capacity"), data.get("reason", ""))
+        return {"capacity": mentor.capacity}
+
+    @json_handler
+    def remove_participant(self, data, suffix=""):
+        """Remove someone from the program: ``{"participant_id": n, "reason": "..."}``."""
+        data = _object(data)
+        person = coordination.remove_participant(self.program(), self.identity(), data.get("participant_id"),
+                                                 data.get("reason"))
+        return {"status": person.status}
+
+    @json_handler
+    def start_run(self, data, suffix=""):
+        """Start a cohort matching run: ``{"objective": ..., "min_score": ..., "top_k": ..., "weights": {...}}``."""
+        run = matching_runs.start_run(self.program(), self.identity(), _object(data))
+        self.runtime.publish(self, "edx.mentoring.run.started", {"program": self.program_slug, "run_id": run.pk})
+        return {"run_id": run.pk, "state": run.state, "progress": run.progress, "metrics": run.metrics}
+
+    @json_handler
+    def run_status(self, data, suffix=""):
+        """Progress of a run: ``{"run_id": n}``."""
+        program = self._coordinator_program()
+        run_id = _object(data).get("run_id")
+        run = coordinator_selectors.matching_view(program, run_id=run_id)["run"] if isinstance(run_id, int) else None
+        if run is None or run.pk != run_id:
+            return json_response({"error": _("There is no such matching run.")}, 404)
+        return {"run_id": run.pk, "state": run.state, "progress": run.progress, "metrics": run.metrics,
+                "error": run.error}
+
+    @json_handler
+    def edit_proposal(self, data, suffix=""):
+        """Change a draft: ``{"run_id": n, "mentee_id": n, "mentor_id": n | null, "fixed": bool}``."""
+        data = _object(data)
+        proposal = matching_runs.edit_proposal(self.program(), self.identity(), data.get("run_id"),
+                                               data.get("mentee_id"), data.get("mentor_id"), data.get("fixed", False))
+        return {"mentee_id": proposal.mentee_id, "mentor_id": proposal.mentor_id, "score": proposal.score}
+
+    @json_handler
+    def resolve_run(self, data, suffix=""):
+        """Solve a draft again around its fixed pairs: ``{"run_id": n}``."""
+        run = matching_runs.resolve_run(self.program(), self.identity(), _object(data).get("run_id"))
+        return {"run_id": run.pk, "metrics": run.metrics}
+
+    @json_handler
+    def publish_run(self, data, suffix=""):
+        """Publish a draft (all pairs or none): ``{"run_id": n}``."""
+        run = matching_runs.publish_run(self.program(), self.identity(), _object(data).get("run_id"))
+        self.runtime.publish(self, "edx.mentoring.run.published", {"program": self.program_slug, "run_id": run.pk})
+        return {"run_id": run.pk, "state": run.state}
+
+    @json_handler
+    def discard_run(self, data, suffix=""):
+        """Discard a draft: ``{"run_id": n}``."""
+        run = matching_runs.discard_run(self.program(), self.identity(), _object(data).get("run_id"))
+        return {"run_id": run.pk, "state": run.state}
+
+    @json_handler
+    def manual_match(self, data, suffix=""):
+        """Propose a pair by hand: ``{"mentee_id": n, "mentor_id": n}``."""
+        data = _object(data)
+        match, warnings = matching_runs.manual_match(self.program(), self.identity(), data.get("mentee_id"),
+                                                     data.get("mentor_id"))
+        self.runtime.publish(self, "edx.mentoring.match.created", {"program": self.program_slug,
+                                                                   "match_id": match.pk, "origin": match.origin})
+        return {"match_id": match.pk, "state": match.state, "score": match.score, "warnings": warnings}
+
+    @json_handler
+    def nudge(self, data, suffix=""):
+        """Email pairs a reminder: ``{"match_ids": [..]}`` or ``{"at_risk": true}``, with an optional note."""
+        data = _object(data)
+        program = self.program()
+        match_ids = data.get("match_ids")
+        if data.get("at_risk") is True:
+            policy.require("coordinate", self.identity())
+            health = coordinator_selectors.pair_health(program, at_risk_only=True, page=1)
+            match_ids = [row["match"].pk for row in health["items"]]
+            if not match_ids:
+                return {"nudged": 0}
+        matches = coordination.nudge(program, self.identity(), match_ids, data.get("note", ""))
+        self.runtime.publish(self, "edx.mentoring.match.nudged", {"program": self.program_slug,
+                                                                  "count": len(matches)})
+        return {"nudged": len(matches)}
+
+    @XBlock.handler
+    def export_csv(self, request, suffix=""):
+        """Download a CSV (``?kind=participants|matches|meetings|responses|audit``), streamed."""
+        kind = request.GET.get("kind", "")
+        try:
+            lines = exports.export_rows(self.program(), self.identity(), kind)
+        except MentoringError as error:
+            return json_response(error.as_dict(), error.status)
+        self.runtime.publish(self, "edx.mentoring.export.downloaded", {"program": self.program_slug, "kind": kind})
+        response = Response(content_type="text/csv", charset="utf-8")
+        response.app_iter = (line.encode("utf-8") for line in lines)
+        response.content_disposition = f'attachment; filename="{self.program_slug}-{kind}.csv"'
+        return response

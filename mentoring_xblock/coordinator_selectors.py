@@ -1,0 +1,154 @@
+"""
+Reads for the coordinator's view.
+
+Every function runs a fixed number of queries whatever the program's size; lists are paginated.
+"""
+import datetime
+
+from django.db.models import Avg, Count, OuterRef, Q, Subquery
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from .models import ActivityEvent, AssessmentResponse, Match, MatchingRun, Meeting, Participant, RunProposal
+from .selectors import person_card, program_counts
+from .services.matching import reason_sentences
+
+PAGE_SIZE = 25
+TREND_WEEKS = 8
+LOW_CHECKIN = 0.5  # a check-in scored below half of its scale puts a pair at risk
+
+
+def _page(query, page, size=PAGE_SIZE):
+    """A page of a query plus paging facts (two queries)."""
+    total = query.count()
+    pages = max((total + size - 1) // size, 1)
+    page = min(max(page, 1), pages)
+    items = list(query[(page - 1) * size: page * size])
+    return {"items": items, "page": page, "pages": pages, "total": total,
+            "previous": page - 1 if page > 1 else None, "next": page + 1 if page < pages else None}
+
+
+def overview(program):
+    """Headline numbers and the weekly trend of new pairs (a handful of queries)."""
+    counts = program_counts(program)
+    mentees_matched = (Match.objects.filter(program=program, state=Match.State.ACTIVE)
+                       .values("mentee").distinct().count())
+    active = counts["matches_active"]
+    meetings_held = Meeting.objects.filter(match__program=program, match__state=Match.State.ACTIVE,
+                                           status=Meeting.Status.HELD).count()
+    submitted = AssessmentResponse.objects.filter(program=program, state=AssessmentResponse.State.SUBMITTED).count()
+    respondents = AssessmentResponse.objects.filter(program=program).values("respondent").distinct().count()
+    since = timezone.now() - datetime.timedelta(weeks=TREND_WEEKS)
+    weekly = dict(Match.objects.filter(program=program, created__gte=since).annotate(week=TruncWeek("created"))
+                  .values_list("week").annotate(n=Count("id")).values_list("week", "n"))
+    today = timezone.now().date()
+    monday = today - datetime.timedelta(days=today.weekday())
+    trend = []
+    for back in range(TREND_WEEKS - 1, -1, -1):
+        start = monday - datetime.timedelta(weeks=back)
+        value = sum(n for week, n in weekly.items() if week and week.date() == start)
+        trend.append({"week": start, "pairs": value})
+    most = max([point["pairs"] for point in trend] + [1])
+    for index, point in enumerate(trend):
+        point["height"] = round(60 * point["pairs"] / most)
+        point["x"] = 10 + index * 36
+        point["y"] = 70 - point["height"]
+    return dict(
+        counts,
+        matched_share=round(100 * mentees_matched / counts["mentees"]) if counts["mentees"] else 0,
+        meetings_per_pair=round(meetings_held / active, 1) if active else 0,
+        assessment_completion=round(100 * submitted / max(respondents, 1)) if respondents else 0,
+        trend=trend,
+    )
+
+
+def participants(program, role="", state="", matched="", search="", page=1):
+    """The filterable, searchable participant table (two queries)."""
+    query = Participant.objects.filter(program=program)
+    if role == "mentee":
+        query = query.filter(is_mentee=True)
+    elif role == "mentor":
+        query = query.exclude(mentor_status="")
+    if state == "pending":
+        query = query.filter(mentor_status=Participant.MentorStatus.PENDING, status=Participant.Status.ACTIVE)
+    elif state in (Participant.Status.ACTIVE, Participant.Status.WITHDRAWN, Participant.Status.REMOVED):
+        query = query.filter(status=state)
+    open_matches = Match.objects.filter(program=program, open_slot=True)
+    if matched == "yes":
+        query = query.filter(Q(pk__in=open_matches.values("mentee")) | Q(mentee_count__gt=0))
+    elif matched == "no":
+        query = query.exclude(pk__in=open_matches.values("mentee")).filter(mentee_count=0)
+    if search:
+        query = query.filter(Q(username__icontains=search) | Q(display_name__icontains=search))
+    last_pair_activity = Match.objects.filter(Q(mentee=OuterRef("pk")) | Q(mentor=OuterRef("pk"))).order_by(
+        "-last_activity_at").values("last_activity_at")[:1]
+    query = query.annotate(last_activity=Subquery(last_pair_activity)).order_by("username", "pk")
+    result = _page(query, page)
+    result["items"] = [{"participant": p, "card": person_card(p, program.configuration),
+                        "last_activity": p.last_activity or p.modified} for p in result["items"]]
+    return result
+
+
+def pair_health(program, at_risk_only=False, page=1, now=None):
+    """Active pairs with last activity, meetings held, goal progress, last check-in; at-risk flag (two queries)."""
+    now = now or timezone.now()
+    threshold = now - datetime.timedelta(days=program.configuration["inactivity_days"])
+    checkins = AssessmentResponse.objects.filter(match=OuterRef("pk"), kind="checkin",
+                                                 state=AssessmentResponse.State.SUBMITTED).order_by("-submitted_at")
+    query = (Match.objects.filter(program=program, state=Match.State.ACTIVE)
+             .select_related("mentor", "mentee")
+             .annotate(meetings_held=Count("meeting", filter=Q(meeting__status=Meeting.Status.HELD), distinct=True),
+                       goal_progress=Avg("goal__progress"),
+                       last_checkin=Subquery(checkins.values("score")[:1]))
+             .order_by("last_activity_at", "pk"))
+    risky = Q(last_activity_at__lt=threshold) | Q(last_activity_at__isnull=True) | Q(last_checkin__lt=LOW_CHECKIN)
+    if at_risk_only:
+        query = query.filter(risky)
+    result = _page(query, page)
+    rows = []
+    for match in result["items"]:
+        inactive = match.last_activity_at is None or match.last_activity_at < threshold
+        low = match.last_checkin is not None and match.last_checkin < LOW_CHECKIN
+        rows.append({"match": match, "mentor": person_card(match.mentor, program.configuration),
+                     "mentee": person_card(match.mentee, program.configuration),
+                     "inactive": inactive, "low_checkin": low, "at_risk": inactive or low,
+                     "goal_progress": round(match.goal_progress) if match.goal_progress is not None else None})
+    result["items"] = rows
+    result["at_risk_total"] = Match.objects.filter(program=program, state=Match.State.ACTIVE).annotate(
+        last_checkin=Subquery(checkins.values("score")[:1])).filter(risky).count()
+    return result
+
+
+def matching_view(program, run_id=None, page=1):
+    """The latest runs, and one run's proposals (paginated) with reasons (a few queries)."""
+    runs = list(MatchingRun.objects.filter(program=program).order_by("-created")[:5])
+    run = next((r for r in runs if r.pk == run_id), None) if run_id else (runs[0] if runs else None)
+    if run_id and run is None:
+        run = MatchingRun.objects.filter(program=program, pk=run_id).first()
+    state = {"runs": runs, "run": run, "proposals": None}
+    if run is not None and run.state in (MatchingRun.State.DRAFT, MatchingRun.State.PUBLISHED):
+        # Proposed pairs by score (unmatched mentees score 0, so they come last).
+        query = RunProposal.objects.filter(run=run).select_related("mentee", "mentor").order_by("-score", "pk")
+        proposals = _page(query, page, size=50)
+        config = program.configuration
+        proposals["items"] = [{
+            "proposal": p, "mentee": person_card(p.mentee, config),
+            "mentor": person_card(p.mentor, config) if p.mentor else None,
+            "score": round(100 * p.score), "reasons": reason_sentences(p.explanation, config, "coordinator"),
+            "unmatched": p.get_unmatched_reason_display() if not p.mentor_id else "",
+        } for p in proposals["items"]]
+        state["proposals"] = proposals
+    state["mentors"] = list(Participant.objects.filter(
+        program=program, status=Participant.Status.ACTIVE, mentor_status=Participant.MentorStatus.APPROVED)
+        .order_by("username").values("pk", "username", "display_name", "capacity", "mentee_count")[:500])
+    state["waiting_mentees"] = list(Participant.objects.filter(
+        program=program, status=Participant.Status.ACTIVE, is_mentee=True, profile_completed_at__isnull=False)
+        .exclude(pk__in=Match.objects.filter(program=program, open_slot=True).values("mentee"))
+        .order_by("username").values("pk", "username", "display_name")[:500])
+    return state
+
+
+def audit(program, page=1):
+    """The program's activity log, newest first (two queries)."""
+    query = ActivityEvent.objects.filter(program=program).order_by("-created", "-pk")
+    return _page(query, page, size=50)

@@ -1,0 +1,128 @@
+/* The coordinator's cockpit inside the program block: tabs, filters, pages and actions without page reloads. */
+(function (global) {
+    'use strict';
+
+    function init(runtime, root) {
+        var M = global.MentoringXBlock;
+        var gettext = M.gettext;
+        var section = root.querySelector('.mentoring-coordinator');
+        if (!section) { return; }
+        var region = section.querySelector('.mentoring-coord-region');
+        var current = {tab: 'overview', page: 1};
+        var pollTimer = null;
+
+        function typed(input) {
+            var type = input.getAttribute('data-type');
+            var raw = input.value;
+            if (input.type === 'checkbox') { return input.checked; }
+            if (type === 'int') { return parseInt(raw, 10); }
+            if (type === 'bool') { return raw === 'true'; }
+            if (type === 'float-or-null') { return raw === '' ? null : parseFloat(raw); }
+            if (type === 'int-or-null') { return raw === '' ? null : parseInt(raw, 10); }
+            if (type === 'int-list') { return raw.split(',').map(function (v) { return parseInt(v, 10); }); }
+            return raw;
+        }
+
+        function collect(form) {
+            var data = {};
+            form.querySelectorAll('input[name], select[name], textarea[name]').forEach(function (input) {
+                if (input.type === 'radio' && !input.checked) { return; }
+                data[input.name] = typed(input);
+            });
+            return data;
+        }
+
+        function load(params, focus) {
+            current = params;
+            return M.call(runtime, root, 'coordinator_panel', params).then(function (result) {
+                if (!result.ok) {
+                    M.announce(root, result.body.error || gettext('Something went wrong. Please try again.'));
+                    return;
+                }
+                region.innerHTML = result.body.html;
+                bind();
+                if (focus) {
+                    var title = region.querySelector('.mentoring-tab-title');
+                    if (title) { title.focus(); }
+                }
+            });
+        }
+
+        function pollRun() {
+            var marker = region.querySelector('[data-run-progress]');
+            if (!marker) { return; }
+            var runId = parseInt(marker.getAttribute('data-run-progress'), 10);
+            pollTimer = global.setTimeout(function () {
+                M.call(runtime, root, 'run_status', {run_id: runId}).then(function (result) {
+                    if (result.ok && (result.body.state === 'queued' || result.body.state === 'running')) {
+                        marker.textContent = gettext('Working…') + ' ' + result.body.progress + '%';
+                        pollRun();
+                    } else {
+                        M.announce(root, gettext('The matching run has finished.'));
+                        load({tab: 'matching', page: 1, run_id: runId});
+                    }
+                });
+            }, 1500);
+        }
+
+        function bind() {
+            if (pollTimer) { global.clearTimeout(pollTimer); pollTimer = null; }
+            region.querySelectorAll('[data-tab-name]').forEach(function (button) {
+                button.addEventListener('click', function () {
+                    load({tab: button.getAttribute('data-tab-name'), page: 1}, true);
+                });
+            });
+            region.querySelectorAll('form[data-filter]').forEach(function (form) {
+                form.addEventListener('submit', function (event) {
+                    event.preventDefault();
+                    var params = collect(form);
+                    params.tab = current.tab;
+                    params.page = 1;
+                    load(params, true);
+                });
+            });
+            region.querySelectorAll('[data-page]').forEach(function (button) {
+                button.addEventListener('click', function () {
+                    var params = Object.assign({}, current, {page: parseInt(button.getAttribute('data-page'), 10)});
+                    load(params, true);
+                });
+            });
+            region.querySelectorAll('[data-export]').forEach(function (link) {
+                link.setAttribute('href', runtime.handlerUrl(M.rootOf(root), 'export_csv', '',
+                                                             'kind=' + link.getAttribute('data-export')));
+                link.setAttribute('download', '');
+            });
+            region.querySelectorAll('form[data-handler]').forEach(function (form) {
+                form.addEventListener('submit', function (event) {
+                    event.preventDefault();
+                    var handler = form.getAttribute('data-handler');
+                    var buttons = form.querySelectorAll('button');
+                    buttons.forEach(function (button) { button.disabled = true; });
+                    M.call(runtime, root, handler, collect(form)).then(function (result) {
+                        buttons.forEach(function (button) { button.disabled = false; });
+                        if (!result.ok) {
+                            var summary = form.querySelector('.mentoring-form-error') ||
+                                region.querySelector('.mentoring-form-error');
+                            if (summary) {
+                                summary.textContent = result.body.error || gettext('Something went wrong.');
+                                summary.hidden = false;
+                                summary.focus && summary.focus();
+                            }
+                            M.announce(root, result.body.error || gettext('Something went wrong. Please try again.'));
+                            return;
+                        }
+                        M.announce(root, gettext('Done.'));
+                        var params = Object.assign({}, current);
+                        if (result.body.run_id) { params.run_id = result.body.run_id; params.tab = 'matching'; }
+                        load(params, false);
+                    });
+                });
+            });
+            pollRun();
+        }
+
+        bind();
+    }
+
+    global.MentoringCoordinator = {init: init};
+}(window));

@@ -1,0 +1,429 @@
+"""The coordinator's cockpit and cohort matching: every handler for every role, bad input, scale."""
+import csv
+import io
+
+import pytest
+from webob import Request
+
+from mentoring_xblock.demo import demo_people
+from mentoring_xblock.identity import Identity
+from mentoring_xblock.models import ActivityEvent, Match, MatchingRun, Notification, Participant, RunProposal
+from mentoring_xblock.services.participants import join_program, save_profile
+
+from .harness import block_as, call, make_user, render
+
+ROLES = ("anonymous", "learner", "mentee", "mentor", "coordinator")
+STAFF_ONLY = {"anonymous": 401, "learner": 403, "mentee": 403, "mentor": 403, "coordinator": 200}
+
+
+def seed(program, mentees=12, mentors=4, suffix=""):
+    """Demo people with complete profiles; mentors approved."""
+    for person in demo_people(mentees=mentees, mentors=mentors, seed=11):
+        user = make_user(person["username"] + suffix)
+        identity = Identity(user.pk, user.username, False, True)
+        participant = join_program(program, identity, person["role"])
+        save_profile(program, identity, person["profile"])
+        if person["role"] == "mentor":
+            Participant.objects.filter(pk=participant.pk).update(mentor_status="approved")
+
+
+def participant(program, name):
+    return Participant.objects.get(program=program, username=name)
+
+
+@pytest.fixture
+def cohort(program, people):
+    seed(program)
+    return program
+
+
+def run_draft(usage, **params):
+    result = call(usage, "coordinator", "start_run", params)
+    assert result.status == 200, result.body
+    assert result.body["state"] == "draft"
+    return result.body["run_id"]
+
+
+# ---- panel and tabs ------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person", ROLES)
+@pytest.mark.parametrize("tab", ["overview", "participants", "matching", "health", "audit"])
+def test_coordinator_panel_for_every_role(program_usage, cohort, person, tab):
+    result = call(program_usage, person, "coordinator_panel", {"tab": tab})
+    assert result.status == STAFF_ONLY[person]
+    if result.status == 200:
+        assert "mentoring-coord-panel" in result.body["html"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body, field", [
+    ({"tab": "secrets"}, "tab"),
+    ({"tab": "participants", "page": 0}, "page"),
+    ({"tab": "participants", "page": "2"}, "page"),
+    ({"tab": "participants", "role": "admin"}, "role"),
+    ({"tab": "participants", "search": "x" * 101}, "search"),
+    ({"tab": "health", "at_risk": "yes"}, "at_risk"),
+    ({"tab": "matching", "run_id": "1"}, "run_id"),
+])
+def test_coordinator_panel_bad_input(program_usage, cohort, body, field):
+    result = call(program_usage, "coordinator", "coordinator_panel", body)
+    assert result.status == 400 and field in result.body["field_errors"]
+
+
+@pytest.mark.django_db
+def test_participants_filters_and_search(program_usage, cohort):
+    html = call(program_usage, "coordinator", "coordinator_panel",
+                {"tab": "participants", "role": "mentor"}).body["html"]
+    assert "5 people" in html  # 4 seeded mentors + the fixture's mentor
+    html = call(program_usage, "coordinator", "coordinator_panel",
+                {"tab": "participants", "search": "learner_03"}).body["html"]
+    assert "1 person" in html and "learner_03" in html
+    Participant.objects.filter(program=cohort, username="mentor_01").update(mentor_status="pending")
+    html = call(program_usage, "coordinator", "coordinator_panel",
+                {"tab": "participants", "state": "pending"}).body["html"]
+    assert "Approve" in html and "mentor_01" in html
+
+
+@pytest.mark.django_db
+def test_coordinator_sees_cockpit_in_the_block(program_usage, cohort):
+    html, _queries = render(program_usage, "coordinator")
+    assert "Run the program (course team)" in html and "New pairs per week" in html
+    learner_html, _queries = render(program_usage, "mentee")
+    assert "Run the program" not in learner_html
+
+
+# ---- people actions ------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person", ROLES)
+def test_review_mentor_for_every_role(program_usage, cohort, person, people):
+    target = participant(cohort, "mentor_02")
+    Participant.objects.filter(pk=target.pk).update(mentor_status="pending")
+    result = call(program_usage, people[person], "review_mentor", {"participant_id": target.pk, "approve": True})
+    assert result.status == STAFF_ONLY[person]
+    target.refresh_from_db()
+    assert target.mentor_status == ("approved" if result.status == 200 else "pending")
+    if result.status == 200:
+        assert Notification.objects.filter(recipient=target, kind="mentor_approved").exists()
+        assert ActivityEvent.objects.filter(verb="mentor.approved", object_id=target.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body, status", [
+    ({"approve": True}, 400),
+    ({"participant_id": "PID", "approve": "yes"}, 400),
+    ({"participant_id": 10**9, "approve": True}, 404),
+    ({"participant_id": "LEARNER", "approve": True}, 404),   # not a mentor
+    ({"participant_id": "PID", "approve": True, "reason": "x" * 1001}, 400),
+])
+def test_review_mentor_bad_input(program_usage, cohort, body, status):
+    ids = {"PID": participant(cohort, "mentor_02").pk, "LEARNER": participant(cohort, "learner_01").pk}
+    body = {key: ids.get(value, value) if isinstance(value, str) else value for key, value in body.items()}
+    before = list(Participant.objects.order_by("pk").values())
+    assert call(program_usage, "coordinator", "review_mentor", body).status == status
+    assert list(Participant.objects.order_by("pk").values()) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person", ROLES)
+def test_set_capacity_for_every_role(program_usage, cohort, person, people):
+    target = participant(cohort, "mentor_02")
+    new = 5 if target.capacity != 5 else 3
+    result = call(program_usage, people[person], "set_capacity", {"participant_id": target.pk, "capacity": new})
+    assert result.status == STAFF_ONLY[person]
+    target.refresh_from_db()
+    assert (target.capacity == new) == (result.status == 200)
+
+
+@pytest.mark.django_db
+def test_set_capacity_limits(program_usage, cohort):
+    target = participant(cohort, "mentor_02")
+    Participant.objects.filter(pk=target.pk).update(capacity=3, mentee_count=2)
+    for capacity, status in ((1, 400), (0, 400), (6, 400), ("3", 400), (2, 200), (5, 200)):
+        result = call(program_usage, "coordinator", "set_capacity", {"participant_id": target.pk,
+                                                                     "capacity": capacity})
+        assert result.status == status, (capacity, result.body)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person", ROLES)
+def test_remove_participant_for_every_role(program_usage, cohort, person, people):
+    target = participant(cohort, "learner_05")
+    result = call(program_usage, people[person], "remove_participant",
+                  {"participant_id": target.pk, "reason": "Left the company"})
+    assert result.status == STAFF_ONLY[person]
+    target.refresh_from_db()
+    assert (target.status == "removed") == (result.status == 200)
+
+
+@pytest.mark.django_db
+def test_remove_needs_a_reason_and_ends_pairs(program_usage, cohort):
+    run_id = run_draft(program_usage)
+    assert call(program_usage, "coordinator", "publish_run", {"run_id": run_id}).status == 200
+    match = Match.objects.filter(program=cohort).select_related("mentee", "mentor").first()
+    missing = call(program_usage, "coordinator", "remove_participant", {"participant_id": match.mentee_id})
+    assert missing.status == 400 and "reason" in missing.body["field_errors"]
+    mentor_before = participant(cohort, match.mentor.username).mentee_count
+    assert call(program_usage, "coordinator", "remove_participant",
+                {"participant_id": match.mentee_id, "reason": "Asked to leave"}).status == 200
+    match.refresh_from_db()
+    assert match.state == "ended"
+    assert participant(cohort, match.mentor.username).mentee_count == mentor_before - 1
+
+
+# ---- cohort matching -----------------------------------------------------------------------------
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person", ROLES)
+def test_start_run_for_every_role(program_usage, cohort, person, people):
+    result = call(program_usage, people[person], "start_run", {})
+    assert result.status == STAFF_ONLY[person]
+    assert MatchingRun.objects.count() == (1 if result.status == 200 else 0)
+
+
+@pytest.mark.django_db
+def test_run_proposes_pairs_with_reasons_and_respects_capacity(program_usage, cohort):
+    run_id = run_draft(program_usage)
+    run = MatchingRun.objects.get(pk=run_id)
+    proposals = list(RunProposal.objects.filter(run=run).select_related("mentor"))
+    waiting = Participant.objects.filter(program=cohort, is_mentee=True).count()
+    assert len(proposals) == waiting == run.metrics["mentees"]
+    load = {}
+    for proposal in proposals:
+        if proposal.mentor_id:
+            assert proposal.score > 0 and proposal.explanation
+            load[proposal.mentor_id] = load.get(proposal.mentor_id, 0) + 1
+        else:
+            assert proposal.unmatched_reason in ("no_candidate", "capacity", "below_min_score")
+    for mentor_id, count in load.items():
+        assert count <= Participant.objects.get(pk=mentor_id).free_capacity
+    assert run.metrics["matched"] == sum(load.values()) > 0
+    html = call(program_usage, "coordinator", "coordinator_panel", {"tab": "matching"}).body["html"]
+    assert "Publish these pairs" in html and "You both speak" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body, field", [
+    ({"objective": "chaos"}, "objective"),
+    ({"min_score": 2}, "min_score"),
+    ({"min_score": "high"}, "min_score"),
+    ({"top_k": 0}, "top_k"),
+    ({"weights": {"astrology": 1}}, "weights.astrology"),
+    ({"weights": {"topics": -1}}, "weights.topics"),
+    ({"weights": {"topics": 0, "language": 0, "timezone": 0, "availability": 0, "seniority": 0,
+                  "meeting_style": 0}}, "weights"),
+    ({"colour": "red"}, "colour"),
+])
+def test_start_run_bad_input(program_usage, cohort, body, field):
+    result = call(program_usage, "coordinator", "start_run", body)
+    assert result.status == 400 and field in result.body["field_errors"], result.body
+    assert not MatchingRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_publish_creates_proposed_matches_and_notifies(program_usage, cohort, emails_sent):
+    run_id = run_draft(program_usage)
+    matched = RunProposal.objects.filter(run_id=run_id, mentor__isnull=False).count()
+    result = call(program_usage, "coordinator", "publish_run", {"run_id": run_id})
+    assert result.status == 200 and result.body["state"] == "published"
+    assert Match.objects.filter(program=cohort, state="proposed", origin="run").count() == matched
+    assert Notification.objects.filter(kind="match_proposed").count() == 2 * matched
+    assert len(emails_sent) == 2 * matched
+    again = call(program_usage, "coordinator", "publish_run", {"run_id": run_id})
+    assert again.status == 409 and "only a draft" in again.error
+
+
+@pytest.mark.django_db
+def test_publish_is_all_or_nothing(program_usage, cohort):
+    run_id = run_draft(program_usage)
+    proposal = RunProposal.objects.filter(run_id=run_id, mentor__isnull=False).select_related("mentor").first()
+    # Meanwhile the mentor became full.
+    Participant.objects.filter(pk=proposal.mentor_id).update(capacity=1, mentee_count=1)
+    result = call(program_usage, "coordinator", "publish_run", {"run_id": run_id})
+    assert result.status == 409 and "Nothing was published" in result.error
+    assert not Match.objects.filter(program=cohort, origin="run").exists()
+    assert MatchingRun.objects.get(pk=run_id).state == "draft"
+    Participant.objects.filter(pk=proposal.mentor_id).update(capacity=5, mentee_count=0)
+    assert call(program_usage, "coordinator", "resolve_run", {"run_id": run_id}).status == 200
+    assert call(program_usage, "coordinator", "publish_run", {"run_id": run_id}).status == 200
+
+
+@pytest.mark.django_db
+def test_edit_draft_force_remove_and_resolve_around_fixed_pairs(program_usage, cohort):
+    run_id = run_draft(program_usage)
+    proposals = list(RunProposal.objects.filter(run_id=run_id, mentor__isnull=False))
+    first, second = proposals[0], proposals[1]
+    mentors = {p.mentor_id for p in proposals}
+    # Remove a pair.
+    result = call(program_usage, "coordinator", "edit_proposal", {"run_id": run_id, "mentee_id": first.mentee_id,
+                                                                  "mentor_id": None})
+    assert result.status == 200 and result.body["mentor_id"] is None
+    assert RunProposal.objects.get(pk=first.pk).unmatched_reason == "removed"
+    # Force a pair and keep it through a re-solve.
+    target_mentor = next(iter(mentors - {second.mentor_id}), second.mentor_id)
+    mentor = Participant.objects.get(pk=target_mentor)
+    Participant.objects.filter(pk=target_mentor).update(capacity=mentor.capacity + 1)
+    forced = call(program_usage, "coordinator", "edit_proposal",
+                  {"run_id": run_id, "mentee_id": second.mentee_id, "mentor_id": target_mentor, "fixed": True})
+    assert forced.status == 200, forced.body
+    assert call(program_usage, "coordinator", "resolve_run", {"run_id": run_id}).status == 200
+    kept = RunProposal.objects.get(run_id=run_id, mentee_id=second.mentee_id)
+    assert kept.mentor_id == target_mentor and kept.is_fixed
+
+
+@pytest.mark.django_db
+def test_edit_draft_respects_capacity_and_bad_input(program_usage, cohort):
+    run_id = run_draft(program_usage)
+    proposal = RunProposal.objects.filter(run_id=run_id, mentor__isnull=False).first()
+    full_mentor = participant(cohort, "mentor_03")
+    Participant.objects.filter(pk=full_mentor.pk).update(capacity=1, mentee_count=1)
+    refused = call(program_usage, "coordinator", "edit_proposal",
+                   {"run_id": run_id, "mentee_id": proposal.mentee_id, "mentor_id": full_mentor.pk})
+    assert refused.status == 409 and "no free place" in refused.error
+    for body, status in (({"run_id": run_id, "mentee_id": 10**9, "mentor_id": None}, 404),
+                         ({"run_id": "x", "mentee_id": proposal.mentee_id}, 400),
+                         ({"run_id": run_id, "mentee_id": proposal.mentee_id, "mentor_id": "m"}, 400),
+                         ({"run_id": run_id, "mentee_id": proposal.mentee_id, "mentor_id": 10**9}, 404),
+                         ({"run_id": run_id, "mentee_id": proposal.mentee_id, "fixed": "yes"}, 400),
+                         ({"run_id": 10**9, "mentee_id": proposal.mentee_id}, 404)):
+        assert call(program_usage, "coordinator", "edit_proposal", body).status == status, body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("handler", ["publish_run", "resolve_run", "discard_run", "run_status", "edit_proposal"])
+@pytest.mark.parametrize("person", ROLES)
+def test_run_handlers_for_every_role(program_usage, cohort, people, handler, person):
+    run_id = run_draft(program_usage)
+    proposal = RunProposal.objects.filter(run_id=run_id).first()
+    result = call(program_usage, people[person], handler, {"run_id": run_id, "mentee_id": proposal.mentee_id,
+                                                            "mentor_id": None})
+    assert result.status == STAFF_ONLY[person], (handler, result.body)
+
+
+@pytest.mark.django_db
+def test_discard_and_one_run_at_a_time(program_usage, cohort):
+    run_id = run_draft(program_usage)
+    assert call(program_usage, "coordinator", "discard_run", {"run_id": run_id}).body["state"] == "discarded"
+    MatchingRun.objects.create(program=cohort, created_by=1, state="running")
+    busy = call(program_usage, "coordinator", "start_run", {})
+    assert busy.status == 409 and "already in progress" in busy.error
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person", ROLES)
+def test_manual_match_for_every_role(program_usage, cohort, people, person):
+    mentee, mentor = participant(cohort, "learner_02"), participant(cohort, "mentor_02")
+    result = call(program_usage, people[person], "manual_match", {"mentee_id": mentee.pk, "mentor_id": mentor.pk})
+    assert result.status == STAFF_ONLY[person]
+    if result.status == 200:
+        match = Match.objects.get(pk=result.body["match_id"])
+        assert match.state == "proposed" and match.origin == "coordinator" and match.explanation
+        again = call(program_usage, "coordinator", "manual_match", {"mentee_id": mentee.pk, "mentor_id": mentor.pk})
+        assert again.status == 409 and "already has a mentor" in again.error
+
+
+@pytest.mark.django_db
+def test_run_with_a_minimum_score_leaves_poor_fits_unmatched(program_usage, cohort):
+    run_id = run_draft(program_usage, objective="score", min_score=0.95)
+    reasons = set(RunProposal.objects.filter(run_id=run_id, mentor__isnull=True)
+                  .values_list("unmatched_reason", flat=True))
+    assert "below_min_score" in reasons or not reasons
+
+
+# ---- pair health and nudges ----------------------------------------------------------------------
+
+def active_pairs(usage, program):
+    run_id = run_draft(usage)
+    call(usage, "coordinator", "publish_run", {"run_id": run_id})
+    Match.objects.filter(program=program).update(state="active")
+    return list(Match.objects.filter(program=program))
+
+
+@pytest.mark.django_db
+def test_pair_health_marks_quiet_pairs_at_risk_and_nudges_them(program_usage, cohort, emails_sent):
+    import datetime
+
+    from django.utils import timezone
+    pairs = active_pairs(program_usage, cohort)
+    quiet = pairs[0]
+    Match.objects.filter(pk=quiet.pk).update(last_activity_at=timezone.now() - datetime.timedelta(days=60))
+    html = call(program_usage, "coordinator", "coordinator_panel", {"tab": "health", "at_risk": True}).body["html"]
+    assert "1 pair is at risk" in html and "At risk" in html
+    emails_sent.clear()  # the proposals' emails
+    result = call(program_usage, "coordinator", "nudge", {"at_risk": True, "note": "Book your next meeting"})
+    assert result.body == {"nudged": 1}
+    assert len(emails_sent) == 2 and "Book your next meeting" in emails_sent[0].body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person", ROLES)
+def test_nudge_for_every_role(program_usage, cohort, people, person):
+    pairs = active_pairs(program_usage, cohort)
+    result = call(program_usage, people[person], "nudge", {"match_ids": [pairs[0].pk]})
+    assert result.status == STAFF_ONLY[person]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body, status", [
+    ({"match_ids": []}, 400), ({"match_ids": "1"}, 400), ({"match_ids": [True]}, 400),
+    ({"match_ids": list(range(1, 150))}, 400), ({"match_ids": [10**9]}, 404),
+    ({"match_ids": ["PAIR"], "note": "x" * 1001}, 400),
+])
+def test_nudge_bad_input(program_usage, cohort, body, status):
+    pairs = active_pairs(program_usage, cohort)
+    body = {key: [pairs[0].pk if v == "PAIR" else v for v in value] if isinstance(value, list) else value
+            for key, value in body.items()}
+    assert call(program_usage, "coordinator", "nudge", body).status == status
+
+
+# ---- exports -------------------------------------------------------------------------------------
+
+def download(usage, person, kind):
+    block = block_as(usage, person)
+    response = block.runtime.handle(block, "export_csv", Request.blank(f"/?kind={kind}"))
+    return response.status_code, b"".join(response.app_iter).decode("utf-8")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person", ROLES)
+def test_exports_for_every_role(program_usage, cohort, people, person):
+    status, _body = download(program_usage, people[person], "participants")
+    assert status == STAFF_ONLY[person]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind, header", [
+    ("participants", "participant_id"), ("matches", "match_id"), ("meetings", "meeting_id"),
+    ("responses", "response_id"), ("audit", "event_id"),
+])
+def test_exports_have_a_stable_header(program_usage, cohort, kind, header):
+    status, body = download(program_usage, "coordinator", kind)
+    assert status == 200 and body.splitlines()[0].split(",")[0] == header
+
+
+@pytest.mark.django_db
+def test_export_neutralises_formulas_and_unknown_kind(program_usage, cohort):
+    Participant.objects.filter(program=cohort, username="learner_01").update(display_name='=HYPERLINK("x")')
+    _status, body = download(program_usage, "coordinator", "participants")
+    rows = list(csv.reader(io.StringIO(body)))
+    names = [row[2] for row in rows[1:]]
+    assert "'=HYPERLINK(\"x\")" in names
+    status, _body = download(program_usage, "coordinator", "passwords")
+    assert status == 400
+
+
+# ---- scale ---------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tab", ["overview", "participants", "matching", "health", "audit"])
+def test_cockpit_queries_do_not_grow_with_the_program(program_usage, program, people, tab):
+    seed(program, mentees=6, mentors=2, suffix="_a")
+    active_pairs(program_usage, program)
+    small = call(program_usage, "coordinator", "coordinator_panel", {"tab": tab}).queries
+    seed(program, mentees=30, mentors=8, suffix="_b")
+    run_id = run_draft(program_usage)
+    call(program_usage, "coordinator", "publish_run", {"run_id": run_id})
+    Match.objects.filter(program=program).update(state="active")
+    large = call(program_usage, "coordinator", "coordinator_panel", {"tab": tab}).queries
+    assert large == small, (tab, small, large)
