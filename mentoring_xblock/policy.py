@@ -27,6 +27,7 @@ POLICY = {
     "end_match": frozenset({MENTEE, MENTOR, COORDINATOR}),
     "leave_program": frozenset({MENTEE, MENTOR}),
     "read_notifications": frozenset({MENTEE, MENTOR}),
+    "answer_assessment": frozenset({MENTEE, MENTOR}),
     "coordinate": frozenset({COORDINATOR}),
 }
 

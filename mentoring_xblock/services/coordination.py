@@ -90,17 +90,19 @@ def remove_participant(program, identity, participant_id, reason):
     participant_id = _participant_id(participant_id)
     reason = _reason(reason, required=True)
     with transaction.atomic():
-        person = Participant.objects.select_for_update().filter(program=program, pk=participant_id).first()
+        person = Participant.objects.filter(program=program, pk=participant_id).first()
         if person is None:
             raise NotFound(_("There is no such participant in this program."))
         if person.status == Participant.Status.REMOVED:
             raise Conflict(_("This person was already removed."))
+        matches = lock_open_matches(program, person)
+        person.refresh_from_db()
         now = timezone.now()
         MentorshipRequest.objects.filter(mentee=person, open_slot=True).update(
             state=MentorshipRequest.State.WITHDRAWN, open_slot=None, responded_at=now)
         MentorshipRequest.objects.filter(mentor=person, open_slot=True).update(
             state=MentorshipRequest.State.DECLINED, open_slot=None, responded_at=now)
-        for match in lock_open_matches(program, person):
+        for match in matches:
             end_pair(match, identity, _("The course team removed a participant"), notify_both=False)
             other = match.mentor if match.mentee_id == person.pk else match.mentee
             notify(program, other, "match_ended", mentee=_name(match.mentee), mentor=_name(match.mentor))
@@ -112,8 +114,17 @@ def remove_participant(program, identity, participant_id, reason):
 
 
 def lock_open_matches(program, person):
-    """The person's open pairs (either side), locked for update, with both people loaded."""
+    """
+    The person's open pairs (either side), locked, with both people loaded.
+
+    The person and every partner are locked first, in id order (see mentorship.lock_participants).
+    """
+    from .mentorship import lock_participants  # pylint: disable=import-outside-toplevel
     mine = Q(mentee=person) | Q(mentor=person)
+    pairs = list(Match.objects.filter(mine, program=program, open_slot=True).values_list("mentor_id", "mentee_id"))
+    requests = list(MentorshipRequest.objects.filter(Q(mentee=person) | Q(mentor=person), open_slot=True)
+                    .values_list("mentor_id", "mentee_id"))
+    lock_participants(person.pk, *[pk for pair in pairs + requests for pk in pair])
     ids = list(Match.objects.select_for_update().filter(mine, program=program, open_slot=True)
                .values_list("pk", flat=True))
     return list(Match.objects.filter(pk__in=ids).select_related("mentor", "mentee", "program"))

@@ -19,7 +19,7 @@ from ..errors import Conflict, NotFound, ValidationError
 from ..models import Match, MatchingRun, Participant, RunProposal
 from ..program_config import BASE_CRITERIA
 from . import matching as matching_service
-from .mentorship import open_match
+from .mentorship import lock_participants, open_match
 from .notifications import notify
 from .programs import record_event
 
@@ -293,6 +293,7 @@ def publish_run(program, identity, run_id):
         run = _draft(program, run_id, lock=True)
         proposals = list(RunProposal.objects.filter(run=run, mentor__isnull=False)
                          .select_related("mentee", "mentor").order_by("mentor_id", "pk"))
+        lock_participants(*[pk for p in proposals for pk in (p.mentor_id, p.mentee_id)])
         matches, conflicts = [], []
         for proposal in proposals:
             try:

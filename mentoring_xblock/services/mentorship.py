@@ -59,6 +59,19 @@ def _caller(program, identity, action):
     return participant
 
 
+def lock_participants(*participant_ids):
+    """
+    Lock participant rows in ascending id order, in one statement.
+
+    Every change to requests and matches first locks the participants it concerns this way, so
+    concurrent changes queue up on the same rows in the same order and cannot deadlock.
+    """
+    # Rows we update that reference participants (requests, matches) make InnoDB take shared locks on
+    # those participants (foreign key checks), so callers include them here too.
+    ids = sorted({pk for pk in participant_ids if pk is not None})
+    return {p.pk: p for p in Participant.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+
+
 def _display(participant):
     return participant.display_name or participant.username or _("a participant")
 
@@ -78,6 +91,7 @@ def expire_due_requests(program, now=None):
     if not due:
         return 0
     with transaction.atomic():
+        lock_participants(*[pk for r in due for pk in (r.mentee_id, r.mentor_id)])
         expired = MentorshipRequest.objects.filter(pk__in=[r.pk for r in due], state=MentorshipRequest.State.REQUESTED)
         count = expired.update(state=MentorshipRequest.State.EXPIRED, open_slot=None, responded_at=now)
         for request in due:
@@ -123,6 +137,7 @@ def request_mentor(program, identity, mentor_id, message=""):
     days = program.configuration["request_expiry_days"]
     try:
         with transaction.atomic():
+            lock_participants(mentee.pk)
             request = MentorshipRequest.objects.create(
                 program=program, mentee=mentee, mentor=mentor, message=message,
                 expires_at=timezone.now() + datetime.timedelta(days=days))
@@ -143,6 +158,7 @@ def join_queue(program, identity, message=""):
     _require_ready_mentee(program, mentee)
     try:
         with transaction.atomic():
+            lock_participants(mentee.pk)
             request = MentorshipRequest.objects.create(program=program, mentee=mentee, mentor=None, message=message)
             record_event(program, identity.user_id, "request.queued", request)
     except IntegrityError:
@@ -155,6 +171,9 @@ def withdraw_request(program, identity, request_id):
     mentee = _caller(program, identity, "request_mentor")
     request_id = _id(request_id, "request_id")
     with transaction.atomic():
+        mentor_id = MentorshipRequest.objects.filter(program=program, pk=request_id, mentee=mentee).values_list(
+            "mentor_id", flat=True).first()
+        lock_participants(mentee.pk, mentor_id)
         request = MentorshipRequest.objects.select_for_update().filter(program=program, pk=request_id,
                                                                       mentee=mentee).first()
         if request is None:
@@ -178,6 +197,9 @@ def respond_to_request(program, identity, request_id, accept, message=""):
     message = _text(message, "message", MAX_MESSAGE, _("message"))
     expire_due_requests(program)
     with transaction.atomic():
+        mentee_id = MentorshipRequest.objects.filter(program=program, pk=request_id, mentor=mentor).values_list(
+            "mentee_id", flat=True).first()
+        lock_participants(mentor.pk, mentee_id)
         request = MentorshipRequest.objects.select_for_update().filter(
             program=program, pk=request_id, mentor=mentor).select_related("mentee").first()
         if request is None:
@@ -228,7 +250,9 @@ def open_match(program, mentor, mentee, origin, state, actor_id, score=0.0, expl
     Locks the mentor's row, re-checks capacity and the mentee's open matches, and raises Conflict
     when either no longer allows the pair. Must run inside the caller's transaction.
     """
-    locked = Participant.objects.select_for_update().get(pk=mentor.pk)
+    requested = MentorshipRequest.objects.filter(mentee=mentee, open_slot=True).values_list("mentor_id", flat=True)
+    rows = lock_participants(mentor.pk, mentee.pk, *requested)
+    locked, mentee = rows[mentor.pk], rows[mentee.pk]
     if locked.mentee_count >= locked.capacity:
         raise Conflict(_("{mentor} has no free place left.").format(mentor=_display(locked)))
     if locked.status != Participant.Status.ACTIVE or mentee.status != Participant.Status.ACTIVE:
@@ -264,7 +288,10 @@ def _close_match(match, state, reason, actor_id):
 def _match_for(program, identity, match_id, lock=True):
     """A match the caller belongs to (404 for anyone else, whether it exists or not)."""
     match_id = _id(match_id, "match_id")
-    if lock:  # lock the match row alone (MariaDB has no FOR UPDATE OF), then read it with both people
+    if lock:  # lock both people (in id order), then the match row (MariaDB has no FOR UPDATE OF)
+        people = Match.objects.filter(program=program, pk=match_id).values_list("mentor_id", "mentee_id").first()
+        if people:
+            lock_participants(*people)
         Match.objects.select_for_update().filter(program=program, pk=match_id).values_list("pk").first()
     match = Match.objects.select_related("mentor", "mentee", "program").filter(program=program, pk=match_id).first()
     if match is None or identity.user_id not in (match.mentor.user_id, match.mentee.user_id):
@@ -336,7 +363,9 @@ def leave_program(program, identity, reason=""):
     participant = _caller(program, identity, "leave_program")
     reason = _text(reason, "reason", MAX_REASON, _("reason"))
     with transaction.atomic():
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        from .coordination import lock_open_matches  # pylint: disable=import-outside-toplevel
+        matches = lock_open_matches(program, participant)
+        participant = Participant.objects.get(pk=participant.pk)
         now = timezone.now()
         MentorshipRequest.objects.filter(mentee=participant, open_slot=True).update(
             state=MentorshipRequest.State.WITHDRAWN, open_slot=None, responded_at=now)
@@ -345,8 +374,7 @@ def leave_program(program, identity, reason=""):
             request.save(update_fields=["state", "open_slot", "responded_at", "modified"])
             notify(program, request.mentee, "request_declined", mentor=_display(participant))
         ended_reason = reason or _("Left the program")
-        from .coordination import lock_open_matches  # pylint: disable=import-outside-toplevel
-        for match in lock_open_matches(program, participant):
+        for match in matches:
             _close_match(match, Match.State.ENDED, ended_reason, identity.user_id)
             other = match.mentor if match.mentee_id == participant.pk else match.mentee
             notify(program, other, "match_ended", mentee=_display(match.mentee), mentor=_display(match.mentor))
