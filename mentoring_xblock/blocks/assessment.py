@@ -1,30 +1,56 @@
-"""The ``mentoring_assessment`` block: a program's self-assessment, feedback or check-in in the course."""
+"""The ``mentoring_assessment`` block: a program's self-assessment, feedback or check-in in the course.
+
+Scorable and completable: a respondent earns ``weight`` out of ``weight`` once they have submitted
+(a mentor: every current mentee rated). The last published score is kept in user_state so that a
+view can republish when the rules or the weight changed since.
+"""
 import json
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from webob import Response
+from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.fields import Dict, Scope, String
+from xblock.scorable import ScorableXBlockMixin, Score
 
-from .. import olx
+from .. import compat, olx
 from ..assessment_config import KINDS, clean_definition
-from ..errors import ConfigurationError, PermissionDenied, ValidationError
+from ..assessment_selectors import assessment_view_state
+from ..errors import ConfigurationError, MentoringError, PermissionDenied, ValidationError
+from ..services import assessments as service
 from ..services.programs import get_or_create_program
-from .base import MentoringBlockMixin, json_handler
+from .base import MentoringBlockMixin, json_handler, json_response
 
-KIND_LABELS = {
-    "self_pre": gettext_noop("Self-assessment before the program"),
-    "self_post": gettext_noop("Self-assessment after the program"),
-    "mentor_rates_mentee": gettext_noop("Mentor's rating of the mentee"),
-    "mentee_rates_mentor": gettext_noop("Feedback on your mentor"),
-    "checkin": gettext_noop("Relationship check-in"),
-    "goal_attainment": gettext_noop("Goal attainment"),
-}
+REPORT_LABELS = (
+    ("rates", gettext_noop("Response rates by kind (CSV)")),
+    ("growth", gettext_noop("Competencies before and after (CSV)")),
+    ("checkins", gettext_noop("Check-in trends by period (CSV)")),
+)
+KIND_LABELS = service.KIND_LABELS
+
+
+def _object(data):
+    """The JSON body as an object, or a 400 saying so."""
+    if not isinstance(data, dict):
+        raise ValidationError(_("Send the details as a JSON object."))
+    return data
+
+
+def _safe_name(filename):
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in filename)[:150]
+
+
+def _csv_download(text, filename):
+    """A CSV attachment (UTF-8 with a BOM so spreadsheets read accents)."""
+    response = Response(("\ufeff" + text).encode("utf-8"), content_type="text/csv", charset="utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{_safe_name(filename)}"'
+    return response
 
 
 @XBlock.needs("user")
 @XBlock.needs("i18n")
-class MentoringAssessmentBlock(MentoringBlockMixin, XBlock):
+class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock):
     """An assessment of a mentoring program: its kind, items and how it counts."""
 
     display_name = String(display_name=gettext_noop("Display name"), default=gettext_noop("Mentoring assessment"),
@@ -33,8 +59,13 @@ class MentoringAssessmentBlock(MentoringBlockMixin, XBlock):
                           help=gettext_noop("The program (by name) this assessment belongs to."))
     definition = Dict(display_name=gettext_noop("Assessment definition"), default={}, scope=Scope.settings,
                       help=gettext_noop("Kind, items, weight and editing rules."))
+    # The only user_state: the score last published for this learner ({"earned": x, "possible": y}).
+    published_score = Dict(default={}, scope=Scope.user_state)
 
     has_author_view = True
+    has_score = True
+    has_custom_completion = True
+    completion_mode = XBlockCompletionMode.COMPLETABLE
     icon_class = "problem"
 
     def program(self):
@@ -45,18 +76,40 @@ class MentoringAssessmentBlock(MentoringBlockMixin, XBlock):
         """The authored definition, completed with the kind's defaults."""
         return clean_definition(self.definition)
 
-    def _context(self):
-        definition = self.clean_definition()
+    @property
+    def weight(self):
+        """How much the assessment counts (the LMS's grading reads ``weight``)."""
+        return self.clean_definition()["weight"]
+
+    def assessment(self):
+        """The block as the assessment services see it."""
+        return service.Assessment(self.program(), compat.usage_key_for(self), self.clean_definition())
+
+    def _context(self, definition=None):
+        definition = definition or self.clean_definition()
         return {"display_name": self.display_name, "program_slug": self.program_slug, "definition": definition,
-                "kind_label": _(KIND_LABELS[definition["kind"]])}
+                "kind_label": _(KIND_LABELS[definition["kind"]]), "dom_id": self.dom_id()}
+
+    # ---- views ---------------------------------------------------------------------------------
 
     def student_view(self, context=None):
-        """The LMS view of the assessment definition."""
-        return self.fragment("templates/assessment.html", self._context())
+        """The LMS view: the viewer's forms (or why there are none), answers, growth, coordinator summary."""
+        assessment = self.assessment()
+        state = assessment_view_state(assessment, self.identity())
+        if state["score"] is not None:
+            self._sync_grade(state["score"], state["user_id"])
+        ctx = dict(self._context(assessment.definition), **state)
+        if state["is_coordinator"]:
+            ctx["report_urls"] = [(name, label, self.runtime.handler_url(self, "report", query=f"report={name}"))
+                                  for name, label in REPORT_LABELS]
+        return self.fragment("templates/assessment.html", ctx, js_class="MentoringAssessmentBlock",
+                             js=("js/mentoring.js", "js/assessment.js"),
+                             css=("css/mentoring.css", "css/assessment.css"))
 
     def author_view(self, context=None):
         """Studio preview: the kind, weight and items."""
-        return self.fragment("templates/assessment.html", dict(self._context(), author=True))
+        return self.fragment("templates/assessment_author.html", dict(self._context(), author=True),
+                             css=("css/mentoring.css", "css/assessment.css"))
 
     def studio_view(self, context=None):
         """Studio editor: kind, weight, editing rule, and the items as JSON."""
@@ -66,6 +119,108 @@ class MentoringAssessmentBlock(MentoringBlockMixin, XBlock):
             "kinds": [(kind, _(KIND_LABELS[kind])) for kind in KINDS],
             "items_json": json.dumps(definition["items"], indent=2),
         }, js_class="MentoringAssessmentStudio", js=("js/mentoring.js", "js/studio.js"))
+
+    # ---- grading (ScorableXBlockMixin) ---------------------------------------------------------
+
+    def has_submitted_answer(self):
+        """True when the current user has submitted in this block."""
+        return service.has_submitted(self.assessment(), self.identity())
+
+    def get_score(self):
+        """The score last published for the current user."""
+        stored = self.published_score or {}
+        return Score(raw_earned=stored.get("earned", 0.0), raw_possible=stored.get("possible", self.weight))
+
+    def set_score(self, score):
+        """Remember the score published for the current user."""
+        self.published_score = {"earned": score.raw_earned, "possible": score.raw_possible}
+
+    def calculate_score(self):
+        """The current user's score from their responses and the definition's weight."""
+        return service.grade_for_identity(self.assessment(), self.identity())[0]
+
+    def rescore(self, only_if_higher):
+        """Recompute and republish the current user's score (the LMS calls this when a course team rescores)."""
+        if not self.allows_rescore():
+            raise TypeError(_("This assessment cannot be rescored."))
+        if not self.has_submitted_answer():
+            raise ValueError(_("This person has not submitted this assessment yet."))
+        self._publish_grade(self.calculate_score(), only_if_higher)
+
+    def _publish_grade(self, score, only_if_higher=None, user_id=None, current=None):
+        """Publish a grade event for ``user_id`` (default: the current user); remember the current user's."""
+        if user_id is None:
+            user_id, current = self.identity().user_id, True
+        elif current is None:
+            current = user_id == self.identity().user_id
+        event = {"value": score.raw_earned, "max_value": score.raw_possible, "only_if_higher": only_if_higher}
+        if user_id is not None:
+            event["user_id"] = user_id
+        self.runtime.publish(self, "grade", event)
+        if current:
+            self.set_score(score)
+
+    def _sync_grade(self, score, user_id):
+        """Republish on view when the stored published score differs (e.g. the weight changed)."""
+        stored = self.published_score or {}
+        if not stored and not score.raw_earned:
+            return
+        if stored.get("earned") != score.raw_earned or stored.get("possible") != score.raw_possible:
+            self._publish_grade(score, user_id=user_id, current=True)
+
+    # ---- handlers ------------------------------------------------------------------------------
+
+    @json_handler
+    def save_response(self, data, suffix=""):
+        """Save a draft or submit: ``{"subject_id": n | null, "answers": {item_id: value}, "submit": bool}``."""
+        data = _object(data)
+        result = service.save_response(self.assessment(), self.identity(), data.get("subject_id"),
+                                       data.get("answers"), data.get("submit", False))
+        response = result.response
+        if response.state == "submitted" and data.get("submit"):
+            self._publish_grade(result.score, user_id=result.user_id, current=True)
+            if result.completion == 1.0:
+                self.runtime.publish(self, "completion", {"completion": 1.0})
+        self.runtime.publish(self, "edx.mentoring.assessment." + ("submitted" if data.get("submit") else "saved"),
+                             {"program": self.program_slug, "kind": response.kind, "response_id": response.pk})
+        return {"response_id": response.pk, "state": response.state, "period": response.period,
+                "score": result.score.raw_earned, "max_score": result.score.raw_possible,
+                "completion": result.completion}
+
+    @json_handler
+    def rescore_all(self, data, suffix=""):
+        """A coordinator recomputes and republishes every respondent's score (after the weight changed)."""
+        grades = service.recompute_scores(self.assessment(), self.identity())
+        for user_id, score, _completion in grades:
+            self._publish_grade(score, user_id=user_id)
+        return {"rescored": len(grades)}
+
+    @XBlock.handler
+    def report(self, request, suffix=""):
+        """GET ``?report=rates|growth|checkins``: the program's report as CSV (coordinators only)."""
+        try:
+            name = request.GET.get("report", "")
+            columns, rows = service.report(self.program(), self.identity(), name)
+        except MentoringError as error:
+            return json_response(error.as_dict(), error.status)
+        return _csv_download(service.to_csv(columns, rows), f"{self.program_slug}-{name}.csv")
+
+    @XBlock.handler
+    def learner_record(self, request, suffix=""):
+        """GET ``?username=...&format=csv|json``: one participant's assessment record (coordinators only)."""
+        try:
+            fmt = request.GET.get("format", "csv")
+            if fmt not in ("csv", "json"):
+                raise ValidationError(_('Choose the "csv" or "json" format.'), {"format": _("Unknown format.")})
+            record = service.learner_record(self.program(), self.identity(), request.GET.get("username"))
+        except MentoringError as error:
+            return json_response(error.as_dict(), error.status)
+        filename = f"{self.program_slug}-{record['participant']}-assessments.{fmt}"
+        if fmt == "json":
+            response = Response(json.dumps(record, indent=2), content_type="application/json", charset="utf-8")
+            response.headers["Content-Disposition"] = f'attachment; filename="{_safe_name(filename)}"'
+            return response
+        return _csv_download(service.to_csv(service.RECORD_COLUMNS, service.record_rows(record)), filename)
 
     @json_handler
     def studio_submit(self, data, suffix=""):
@@ -118,8 +273,11 @@ class MentoringAssessmentBlock(MentoringBlockMixin, XBlock):
         titles = {"self_pre": "Before the program: rate your leadership skills",
                   "self_post": "After the program: rate your leadership skills",
                   "mentor_rates_mentee": "Mentors: rate your mentee's growth",
-                  "checkin": "Monthly relationship check-in"}
+                  "checkin": "Monthly relationship check-in",
+                  "mentee_rates_mentor": "Feedback on your mentor",
+                  "goal_attainment": "Mentors: how far did your mentee reach their goals?"}
+        extra = {"checkin": ' repeat_days="30"', "self_post": ' allow_edit_after_submit="false"'}
         return [(f"Mentoring assessment: {title}",
                  f'<mentoring_assessment display_name="{title}" program="{DEMO_SLUG}" kind="{kind}"'
-                 f'{" repeat_days=\"30\"" if kind == "checkin" else ""}/>')
+                 f'{extra.get(kind, "")}/>')
                 for kind, title in titles.items()]

@@ -1,0 +1,582 @@
+"""Assessments: who answers what about whom, answers, drafts and submission, periods, scores, growth, reports.
+
+Rules:
+* self_pre / self_post: a mentee about themself (``subject`` is the respondent, never NULL);
+* mentee_rates_mentor: a mentee about the mentor of their active match;
+* mentor_rates_mentee / goal_attainment: a mentor about each mentee of their active matches;
+* checkin: either side of an active match about the other;
+* repeating kinds (``repeat_days`` > 0) get one response per period, where
+  period = days since the match started // repeat_days;
+* a submitted response changes only where the definition has ``allow_edit_after_submit``;
+* the score of a respondent in one block is ``weight`` when they have submitted (a mentor: every
+  current mentee rated) and 0 otherwise; completion is 1.0 or 0.0 on the same rule.
+
+``answers`` rows keep ``{"items": {item_id: value}, "competencies": {id: value},
+"scales": {id: [low, high]}, "goals": {goal_id: {"title": ..., "value": ...}}}`` so that growth
+and reports work across blocks without loading them.
+"""
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from xblock.scorable import Score
+
+from .. import policy
+from ..errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationError
+from ..models import AssessmentResponse, Goal, Match, Participant
+from .programs import record_event
+
+MENTEE, MENTOR = "mentee", "mentor"
+SELF_KINDS = ("self_pre", "self_post")
+# Which side answers each kind.
+ANSWERED_BY = {
+    "self_pre": {MENTEE}, "self_post": {MENTEE}, "mentee_rates_mentor": {MENTEE},
+    "mentor_rates_mentee": {MENTOR}, "goal_attainment": {MENTOR}, "checkin": {MENTEE, MENTOR},
+}
+GOAL_POINTS = [
+    {"value": -2, "label": gettext_noop("Much less than expected")},
+    {"value": -1, "label": gettext_noop("Somewhat less than expected")},
+    {"value": 0, "label": gettext_noop("As expected")},
+    {"value": 1, "label": gettext_noop("Somewhat more than expected")},
+    {"value": 2, "label": gettext_noop("Much more than expected")},
+]
+MAX_KEY = 64
+KIND_LABELS = {
+    "self_pre": gettext_noop("Self-assessment before the program"),
+    "self_post": gettext_noop("Self-assessment after the program"),
+    "mentor_rates_mentee": gettext_noop("Mentor's rating of the mentee"),
+    "mentee_rates_mentor": gettext_noop("Feedback on your mentor"),
+    "checkin": gettext_noop("Relationship check-in"),
+    "goal_attainment": gettext_noop("Goal attainment"),
+}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One assessment block as the services see it: its program, usage key and clean definition."""
+
+    program: object
+    usage_key: object
+    definition: dict
+
+    @property
+    def kind(self):
+        """The definition's kind."""
+        return self.definition["kind"]
+
+
+@dataclass
+class Target:
+    """One form the respondent fills: about ``subject``, in ``match``, for ``period``."""
+
+    subject: Participant
+    match: Match | None
+    period: int
+    goals: list = field(default_factory=list)
+
+
+@dataclass
+class SaveResult:
+    """What ``save_response`` did, with the respondent's new score and completion in this block."""
+
+    response: AssessmentResponse
+    score: Score
+    completion: float
+    user_id: int
+
+
+# ---- who answers what about whom -----------------------------------------------------------------
+
+def side_of(participant):
+    """'mentee', 'mentor' or None for an active participant row."""
+    if participant is None or participant.status != Participant.Status.ACTIVE:
+        return None
+    if participant.is_mentee:
+        return MENTEE
+    return MENTOR if participant.is_mentor else None
+
+
+def caller_participant(program, identity):
+    """The caller's participant row in ``program`` (any status) or None."""
+    if identity.user_id is None:
+        return None
+    return Participant.objects.filter(program=program, user_id=identity.user_id).first()
+
+
+def _respondent(assessment, identity):
+    """The caller as a respondent of this assessment, or 401/403 with what to do."""
+    participant = caller_participant(assessment.program, identity)
+    roles = policy.roles_of(identity, participant)
+    if policy.ANONYMOUS in roles:
+        raise NotAuthenticated(_("Sign in to answer this assessment."))
+    if not policy.allowed("answer_assessment", identity, participant):
+        raise PermissionDenied(_("This assessment is part of the mentoring program. Join the program first, "
+                                 "then come back to answer it."))
+    side = side_of(participant)
+    if side not in ANSWERED_BY[assessment.kind]:
+        if MENTOR in ANSWERED_BY[assessment.kind]:
+            raise PermissionDenied(_("This assessment is answered by mentors."))
+        raise PermissionDenied(_("This assessment is answered by mentees."))
+    return participant
+
+
+def period_of(match, repeat_days, now=None):
+    """The schedule period of ``now`` in ``match``: 0 unless the assessment repeats."""
+    if not repeat_days or match is None:
+        return 0
+    start = match.started_at or match.created
+    days = ((now or timezone.now()) - start).days
+    return max(days, 0) // repeat_days
+
+
+def targets_for(assessment, participant, now=None):
+    """Every form ``participant`` fills in this assessment now (empty when there is nothing to answer).
+
+    Two queries at most, whatever the number of mentees: active matches, then their goals.
+    """
+    side = side_of(participant)
+    kind, repeat = assessment.kind, assessment.definition["repeat_days"]
+    if side not in ANSWERED_BY[kind]:
+        return []
+    if kind in SELF_KINDS:
+        return [Target(subject=participant, match=None, period=0)]
+    if side == MENTEE:
+        match = Match.objects.filter(mentee=participant, state=Match.State.ACTIVE).select_related("mentor").first()
+        if match is None:
+            return []
+        return [Target(subject=match.mentor, match=match, period=period_of(match, repeat, now))]
+    matches = list(Match.objects.filter(mentor=participant, state=Match.State.ACTIVE)
+                   .select_related("mentee").order_by("mentee__display_name", "mentee__username", "pk"))
+    targets = [Target(subject=m.mentee, match=m, period=period_of(m, repeat, now)) for m in matches]
+    if kind == "goal_attainment" and targets:
+        goals = defaultdict(list)
+        for goal in Goal.objects.filter(match__in=matches).exclude(status=Goal.Status.DROPPED).order_by("pk"):
+            goals[goal.match_id].append(goal)
+        for target in targets:
+            target.goals = goals[target.match.pk]
+    return targets
+
+
+def form_items(definition, target):
+    """The items of the form for ``target``: each goal of the pair first (goal attainment), then the authored ones."""
+    items = []
+    for goal in target.goals:
+        items.append({"id": f"goal_{goal.pk}", "kind": "scale", "prompt": goal.title, "required": True,
+                      "competency": "", "goal": goal.pk, "expected": goal.measurable,
+                      "points": [{"value": p["value"], "label": _(p["label"])} for p in GOAL_POINTS]})
+    return items + list(definition["items"])
+
+
+# ---- answers -------------------------------------------------------------------------------------
+
+def _clean_value(item, value):
+    """The answer to ``item`` cleaned, or raise ValueError with a message for the person."""
+    kind = item["kind"]
+    if kind == "scale":
+        allowed = [point["value"] for point in item["points"]]
+        if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
+            raise ValueError(_("Choose one point of the scale ({low} to {high}).").format(
+                low=min(allowed), high=max(allowed)))
+        return value
+    if kind == "choice":
+        allowed = [option["value"] for option in item["options"]]
+        if not isinstance(value, str) or value not in allowed:
+            raise ValueError(_("Choose one of the options."))
+        return value
+    if kind == "multi_choice":
+        allowed = [option["value"] for option in item["options"]]
+        if not isinstance(value, list) or any(not isinstance(v, str) or v not in allowed for v in value):
+            raise ValueError(_("Choose among the options shown."))
+        return [v for v in allowed if v in value]  # authored order, no duplicates
+    if not isinstance(value, str):
+        raise ValueError(_("Write this answer as text."))
+    value = value.strip()
+    if len(value) > item["max_length"]:
+        raise ValueError(_("Keep this answer under {limit} characters (it has {count}).").format(
+            limit=item["max_length"], count=len(value)))
+    return value
+
+
+def clean_answers(items, raw, submit):
+    """Answers keyed by item id, checked against ``items``; a ValidationError names every problem.
+
+    Empty answers are left out. On submit every required item must be answered.
+    """
+    if not isinstance(raw, dict):
+        raise ValidationError(_("Send the answers as an object keyed by question id."),
+                              {"answers": _("Not an object.")})
+    by_id = {item["id"]: item for item in items}
+    errors, cleaned = {}, {}
+    for key, value in raw.items():
+        if key not in by_id:
+            errors[str(key)[:MAX_KEY]] = _("This is not a question of this assessment.")
+            continue
+        if value is None or value == "" or value == []:
+            continue
+        try:
+            value = _clean_value(by_id[key], value)
+        except ValueError as error:
+            errors[key] = str(error)
+            continue
+        if value not in ("", []):
+            cleaned[key] = value
+    if submit:
+        for item in items:
+            if item["required"] and item["id"] not in cleaned and item["id"] not in errors:
+                errors[item["id"]] = _("Answer this question before you submit.")
+    if errors:
+        raise ValidationError(_("Some answers need your attention."), errors)
+    return cleaned
+
+
+def _stored(items, cleaned):
+    """The JSON kept on the row: answers, plus competency values and goal titles for growth and reports."""
+    stored = {"items": cleaned, "competencies": {}, "scales": {}}
+    goals = {}
+    for item in items:
+        value = cleaned.get(item["id"])
+        if value is None:
+            continue
+        if item.get("competency"):
+            points = [point["value"] for point in item["points"]]
+            stored["competencies"][item["competency"]] = value
+            stored["scales"][item["competency"]] = [min(points), max(points)]
+        if item.get("goal"):
+            goals[str(item["goal"])] = {"title": item["prompt"], "value": value}
+    if goals:
+        stored["goals"] = goals
+    return stored
+
+
+def answers_of(response):
+    """The item answers kept on a response row."""
+    return (response.answers or {}).get("items", {}) if response is not None else {}
+
+
+# ---- saving --------------------------------------------------------------------------------------
+
+def _target(assessment, respondent, subject_id, now=None):
+    targets = targets_for(assessment, respondent, now)
+    if subject_id is not None and (isinstance(subject_id, bool) or not isinstance(subject_id, int)):
+        raise ValidationError(_("Say whom the answers are about with their number."), {"subject_id": _("Not an id.")})
+    if not targets:
+        if side_of(respondent) == MENTOR:
+            raise Conflict(_("You have no active mentee to rate yet."))
+        raise Conflict(_("You can answer this once you have an active mentor."))
+    if subject_id is None:
+        if len(targets) > 1:
+            raise ValidationError(_("Say which mentee the answers are about."), {"subject_id": _("Missing.")})
+        return targets[0]
+    for target in targets:
+        if target.subject.pk == subject_id:
+            return target
+    raise NotFound(_("This person is not one of yours in this program."))
+
+
+def save_response(assessment, identity, subject_id, answers, submit, now=None):
+    """Save the caller's answers about ``subject_id`` as a draft, or submit them.
+
+    Checks everything before writing; a submitted response is changed only where the definition
+    allows it (409 otherwise). Returns a SaveResult with the new score and completion.
+    """
+    respondent = _respondent(assessment, identity)
+    if not isinstance(submit, bool):
+        raise ValidationError(_("Say whether to submit with true or false."), {"submit": _("Not true/false.")})
+    target = _target(assessment, respondent, subject_id, now)
+    items = form_items(assessment.definition, target)
+    cleaned = clean_answers(items, answers, submit)
+    if submit and not items:
+        raise Conflict(_("Your pair has no goals yet. Set goals together in your workspace first."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        response = AssessmentResponse.objects.select_for_update().filter(
+            usage_key=assessment.usage_key, respondent=respondent, subject=target.subject,
+            period=target.period).first()
+        if response is not None and response.state == AssessmentResponse.State.SUBMITTED:
+            if not assessment.definition["allow_edit_after_submit"]:
+                raise Conflict(_("You have already submitted these answers; they can no longer be changed."))
+            if not submit:
+                raise Conflict(_("These answers are submitted: submit your changes instead of saving a draft."))
+        if response is None:
+            response = AssessmentResponse(program=assessment.program, usage_key=assessment.usage_key,
+                                          kind=assessment.kind, respondent=respondent, subject=target.subject,
+                                          period=target.period)
+        response.match = target.match
+        response.kind = assessment.kind
+        response.answers = _stored(items, cleaned)
+        if submit:
+            response.state, response.submitted_at, response.score = AssessmentResponse.State.SUBMITTED, now, 1.0
+        try:
+            with transaction.atomic():
+                response.save()
+        except IntegrityError:  # the same form saved in another window at the same moment
+            raise Conflict(_("These answers were just saved in another window. Reload the page.")) from None
+        record_event(assessment.program, identity.user_id,
+                     "assessment.submitted" if submit else "assessment.draft_saved", response,
+                     match=target.match, kind=assessment.kind, period=target.period)
+    score, completion = grade_of(assessment, respondent)
+    return SaveResult(response=response, score=score, completion=completion, user_id=identity.user_id)
+
+
+# ---- scores and completion -----------------------------------------------------------------------
+
+def completion_from(targets, responses):
+    """1.0 when the respondent has submitted, else 0.0.
+
+    ``targets`` are a mentor's current mentees (empty for mentees): then every one of them must be
+    rated. ``responses`` are the respondent's rows in this block (any period).
+    """
+    submitted = {r.subject_id for r in responses if r.state == AssessmentResponse.State.SUBMITTED}
+    if targets:
+        return 1.0 if all(t.subject.pk in submitted for t in targets) else 0.0
+    return 1.0 if submitted else 0.0
+
+
+def score_from(definition, completion):
+    """The raw score: ``weight`` earned when complete, out of ``weight``."""
+    weight = float(definition["weight"])
+    return Score(raw_earned=weight * completion, raw_possible=weight)
+
+
+def grade_of(assessment, participant, now=None):
+    """(Score, completion) of ``participant`` in this block."""
+    if participant is None:
+        return score_from(assessment.definition, 0.0), 0.0
+    targets = targets_for(assessment, participant, now) if side_of(participant) == MENTOR else []
+    responses = list(AssessmentResponse.objects.filter(usage_key=assessment.usage_key, respondent=participant)
+                     .only("subject_id", "state"))
+    completion = completion_from(targets, responses)
+    return score_from(assessment.definition, completion), completion
+
+
+def grade_for_identity(assessment, identity):
+    """(Score, completion) of the caller (0 for people who are not in the program)."""
+    return grade_of(assessment, caller_participant(assessment.program, identity))
+
+
+def has_submitted(assessment, identity):
+    """True when the caller has submitted at least once in this block."""
+    participant = caller_participant(assessment.program, identity)
+    return participant is not None and AssessmentResponse.objects.filter(
+        usage_key=assessment.usage_key, respondent=participant, state=AssessmentResponse.State.SUBMITTED).exists()
+
+
+def recompute_scores(assessment, identity):
+    """A coordinator recomputes every respondent's score in this block (after the weight changed).
+
+    Returns ``[(user_id, Score, completion)]`` for the block to publish. Three queries.
+    """
+    policy.require("coordinate", identity)
+    rows = list(AssessmentResponse.objects.filter(usage_key=assessment.usage_key)
+                .select_related("respondent").only("subject_id", "state", "respondent"))
+    by_respondent = defaultdict(list)
+    people = {}
+    for row in rows:
+        by_respondent[row.respondent_id].append(row)
+        people[row.respondent_id] = row.respondent
+    active = defaultdict(list)
+    for match in Match.objects.filter(mentor_id__in=list(people), state=Match.State.ACTIVE).select_related("mentee"):
+        active[match.mentor_id].append(Target(subject=match.mentee, match=match, period=0))
+    grades = []
+    for pk, person in sorted(people.items()):
+        targets = active[pk] if side_of(person) == MENTOR else []
+        completion = completion_from(targets, by_respondent[pk])
+        grades.append((person.user_id, score_from(assessment.definition, completion), completion))
+    record_event(assessment.program, identity.user_id, "assessment.rescored", None, respondents=len(grades),
+                 usage_key=str(assessment.usage_key))
+    return grades
+
+
+# ---- growth --------------------------------------------------------------------------------------
+
+def competency_labels(program):
+    """Competency id -> label from the program's configuration."""
+    return {c["id"]: c["label"] for c in (program.configuration or {}).get("competencies", [])}
+
+
+def growth_rows(program, subject, responses=None):
+    """Per competency: the mentee's rating before, after, and their mentor's latest rating.
+
+    Looks responses up by program + kind (the pre and post forms are different blocks). One query.
+    """
+    if responses is None:
+        responses = AssessmentResponse.objects.filter(
+            program=program, subject=subject, state=AssessmentResponse.State.SUBMITTED,
+            kind__in=("self_pre", "self_post", "mentor_rates_mentee")).order_by("submitted_at", "pk")
+    latest = {}
+    for response in responses:  # oldest first: the last one of each kind wins
+        if response.kind in SELF_KINDS and response.respondent_id != subject.pk:
+            continue
+        latest[response.kind] = response
+    if "self_pre" not in latest or "self_post" not in latest:
+        return None
+    labels = competency_labels(program)
+    values = {kind: (row.answers or {}).get("competencies", {}) for kind, row in latest.items()}
+    scales = {}
+    for row in latest.values():
+        scales.update((row.answers or {}).get("scales", {}))
+    order = list(labels) + sorted({c for v in values.values() for c in v} - set(labels))
+    rows = []
+    for competency in order:
+        before = values["self_pre"].get(competency)
+        after = values["self_post"].get(competency)
+        if before is None and after is None:
+            continue
+        rows.append({"id": competency, "label": labels.get(competency, competency.replace("_", " ").capitalize()),
+                     "before": before, "after": after, "mentor": values.get("mentor_rates_mentee", {}).get(competency),
+                     "change": after - before if before is not None and after is not None else None,
+                     "scale": scales.get(competency, [1, 6])})
+    return rows
+
+
+# ---- reports (coordinators) ----------------------------------------------------------------------
+
+KIND_ORDER = ("self_pre", "self_post", "mentor_rates_mentee", "mentee_rates_mentor", "checkin", "goal_attainment")
+RATE_COLUMNS = ("kind", "expected", "drafts", "submitted", "response_rate")
+GROWTH_COLUMNS = ("competency", "label", "mentees", "average_before", "average_after", "average_change",
+                  "average_mentor_rating")
+CHECKIN_COLUMNS = ("period", "item", "responses", "average")
+RECORD_COLUMNS = ("kind", "usage_key", "period", "state", "submitted_at", "respondent", "subject", "item", "value")
+REPORTS = {"rates": RATE_COLUMNS, "growth": GROWTH_COLUMNS, "checkins": CHECKIN_COLUMNS}
+
+
+def _require_coordinator(identity):
+    policy.require("coordinate", identity)
+
+
+def _mean(values):
+    values = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def response_rates(program, identity):
+    """Per kind: how many forms are expected now, drafts, submitted, and the rate. Three queries."""
+    _require_coordinator(identity)
+    mentees = Participant.objects.filter(program=program, status=Participant.Status.ACTIVE, is_mentee=True).count()
+    pairs = Match.objects.filter(program=program, state=Match.State.ACTIVE).count()
+    expected = {"self_pre": mentees, "self_post": mentees, "mentor_rates_mentee": pairs,
+                "mentee_rates_mentor": pairs, "checkin": 2 * pairs, "goal_attainment": pairs}
+    seen = defaultdict(dict)  # kind -> (respondent, subject) -> submitted?
+    for kind, respondent, subject, state in AssessmentResponse.objects.filter(program=program).values_list(
+            "kind", "respondent_id", "subject_id", "state"):
+        key = (respondent, subject)
+        seen[kind][key] = seen[kind].get(key, False) or state == AssessmentResponse.State.SUBMITTED
+    rows = []
+    for kind in KIND_ORDER:
+        submitted = sum(1 for done in seen[kind].values() if done)
+        drafts = len(seen[kind]) - submitted
+        rows.append({"kind": kind, "expected": expected[kind], "drafts": drafts, "submitted": submitted,
+                     "response_rate": round(100.0 * submitted / expected[kind], 1) if expected[kind] else None})
+    return rows
+
+
+def competency_report(program, identity):
+    """Per competency: mentees with both self-assessments, average before/after, change, mentor rating. One query."""
+    _require_coordinator(identity)
+    latest = {}
+    for row in AssessmentResponse.objects.filter(
+            program=program, state=AssessmentResponse.State.SUBMITTED,
+            kind__in=("self_pre", "self_post", "mentor_rates_mentee")).order_by("submitted_at", "pk").only(
+            "kind", "subject_id", "respondent_id", "answers"):
+        if row.kind in SELF_KINDS and row.respondent_id != row.subject_id:
+            continue
+        latest[(row.subject_id, row.kind)] = (row.answers or {}).get("competencies", {})
+    labels = competency_labels(program)
+    subjects = {subject for subject, _kind in latest}
+    found = {c for values in latest.values() for c in values}
+    rows = []
+    for competency in list(labels) + sorted(found - set(labels)):
+        pairs = [(latest[(s, "self_pre")].get(competency), latest[(s, "self_post")].get(competency))
+                 for s in subjects if (s, "self_pre") in latest and (s, "self_post") in latest]
+        pairs = [(before, after) for before, after in pairs if before is not None and after is not None]
+        mentor = [latest[(s, "mentor_rates_mentee")].get(competency) for s in subjects
+                  if (s, "mentor_rates_mentee") in latest]
+        before, after = _mean([p[0] for p in pairs]), _mean([p[1] for p in pairs])
+        rows.append({"competency": competency, "label": labels.get(competency, competency), "mentees": len(pairs),
+                     "average_before": before, "average_after": after,
+                     "average_change": round(after - before, 2) if pairs else None,
+                     "average_mentor_rating": _mean(mentor)})
+    return rows
+
+
+def checkin_trends(program, identity):
+    """Per check-in period and scale item: how many answered and the average. One query."""
+    _require_coordinator(identity)
+    values = defaultdict(list)
+    for period, answers in AssessmentResponse.objects.filter(
+            program=program, kind="checkin", state=AssessmentResponse.State.SUBMITTED).values_list("period", "answers"):
+        for item, value in ((answers or {}).get("items") or {}).items():
+            if isinstance(value, int) and not isinstance(value, bool):
+                values[(period, item)].append(value)
+    return [{"period": period, "item": item, "responses": len(found), "average": _mean(found)}
+            for (period, item), found in sorted(values.items())]
+
+
+def report(program, identity, name):
+    """``(columns, rows)`` of the report called ``name`` (rates, growth, checkins)."""
+    if name not in REPORTS:
+        _require_coordinator(identity)
+        raise ValidationError(_("Choose one of the reports: {names}.").format(names=", ".join(REPORTS)),
+                              {"report": _("Unknown report.")})
+    builder = {"rates": response_rates, "growth": competency_report, "checkins": checkin_trends}[name]
+    return REPORTS[name], builder(program, identity)
+
+
+def learner_record(program, identity, username):
+    """Every assessment response given by or about one participant (found by username), oldest first."""
+    _require_coordinator(identity)
+    if not isinstance(username, str) or not username.strip() or len(username) > 150:
+        raise ValidationError(_("Give the username of a participant."), {"username": _("Missing.")})
+    person = Participant.objects.filter(program=program, username=username.strip()).first()
+    if person is None:
+        raise NotFound(_("Nobody with this username takes part in this program."))
+    rows = (AssessmentResponse.objects.filter(Q(respondent=person) | Q(subject=person), program=program)
+            .select_related("respondent", "subject").order_by("created", "pk"))
+    record = []
+    for row in rows:
+        record.append({
+            "kind": row.kind, "usage_key": str(row.usage_key), "period": row.period, "state": row.state,
+            "submitted_at": row.submitted_at.isoformat() if row.submitted_at else "",
+            "respondent": row.respondent.username, "subject": row.subject.username,
+            "answers": answers_of(row), "goals": (row.answers or {}).get("goals", {}),
+        })
+    return {"participant": person.username, "responses": record}
+
+
+def record_rows(record):
+    """A learner record flattened to one row per answer (RECORD_COLUMNS)."""
+    rows = []
+    for response in record["responses"]:
+        base = {key: response[key] for key in RECORD_COLUMNS[:7]}
+        answers = response["answers"] or {"": ""}
+        for item, value in sorted(answers.items()):
+            rows.append(dict(base, item=item, value="; ".join(value) if isinstance(value, list) else value))
+    return rows
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A CSV cell that spreadsheets will not run as a formula: text starting with = + - @ tab CR gets a quote."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(columns, rows):
+    """CSV text with ``columns`` in this order (a header row first) and formula-safe cells."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([safe_cell(row.get(column)) for column in columns])
+    return out.getvalue()
