@@ -94,6 +94,8 @@ def _match_view(match, config, side):
         "origin": match.origin,
         "person": person_card(other, config),
         "score": round(100 * match.score),
+        "ended_at": match.ended_at,
+        "end_reason": match.end_reason,
         "reasons": reason_sentences(match.explanation, config, perspective=side),
         "started_at": match.started_at,
     }
@@ -107,7 +109,10 @@ def mentee_journey(program, mentee):
     open_request = next((r for r in requests if r.state == MentorshipRequest.State.REQUESTED), None)
     last_closed = next((r for r in requests if r.state in (MentorshipRequest.State.DECLINED,
                                                            MentorshipRequest.State.EXPIRED)), None)
+    past = Match.objects.filter(mentee=mentee, state__in=(Match.State.ENDED, Match.State.COMPLETED),
+                                started_at__isnull=False).select_related("mentor").order_by("-ended_at")[:5]
     state = {
+        "past": [_match_view(m, config, "mentee") for m in past],
         "match": _match_view(match, config, "mentee") if match else None,
         "open_request": _request_view(open_request, config, "mentee") if open_request else None,
         "last_closed_request": _request_view(last_closed, config, "mentee") if last_closed else None,
@@ -142,7 +147,10 @@ def mentor_journey(program, mentor):
         view["reasons"] = reason_sentences(explanation, config, perspective="mentor")
         requests.append(view)
     matches = Match.objects.filter(mentor=mentor, open_slot=True).select_related("mentee").order_by("created")
+    past = Match.objects.filter(mentor=mentor, state__in=(Match.State.ENDED, Match.State.COMPLETED),
+                                started_at__isnull=False).select_related("mentee").order_by("-ended_at")[:5]
     return {
+        "past": [_match_view(m, config, "mentor") for m in past],
         "incoming": requests,
         "mentees": [_match_view(match, config, "mentor") for match in matches],
         "capacity": mentor.capacity,

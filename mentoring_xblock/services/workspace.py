@@ -221,8 +221,9 @@ def _writable(program, identity, match_id, closed=False):
     if not identity.is_authenticated:
         raise NotAuthenticated(_("Sign in to see your mentoring workspace."))
     match_id = _id(match_id, "match_id")
-    match = Match.objects.select_for_update(of=("self",)).select_related("mentor", "mentee").filter(
-        program=program, pk=match_id).first()
+    # Lock the match row alone (MariaDB has no FOR UPDATE OF), then read it with both people.
+    Match.objects.select_for_update().filter(program=program, pk=match_id).values_list("pk").first()
+    match = Match.objects.select_related("mentor", "mentee").filter(program=program, pk=match_id).first()
     side = side_of(match, identity) if match is not None else None
     if side is None:
         raise NotFound(not_found_message())
