@@ -111,10 +111,10 @@
                             M.announce(root, result.body.error || gettext('Something went wrong. Please try again.'));
                             return;
                         }
-                        M.announce(root, gettext('Done.'));
                         var params = Object.assign({}, current);
                         if (result.body.run_id) { params.run_id = result.body.run_id; params.tab = 'matching'; }
-                        load(params, false);
+                        // Announce once the panel shows the result.
+                        load(params, false).then(function () { M.announce(root, gettext('Done.')); });
                     });
                 });
             });

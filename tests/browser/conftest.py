@@ -75,6 +75,11 @@ class DemoServer:
         with sqlite3.connect(self.database) as connection:
             return connection.execute(sql, params).fetchall()
 
+    def execute(self, sql, *params):
+        """Change the demo database directly (to simulate time passing)."""
+        with sqlite3.connect(self.database) as connection:
+            connection.execute(sql, params)
+
     def stop(self):
         """Stop the server."""
         self.process.terminate()
