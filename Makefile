@@ -5,7 +5,8 @@ CONSTRAINTS = requirements/constraints.txt
 TOOLS = .venv-tools
 DEMO = .venv
 
-.PHONY: demo test test-mariadb quality ci clean check-python
+.PHONY: demo test test-mariadb quality ci clean check-python \
+	extract_translations dummy_translations compile_translations check_translations
 
 check-python:
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 is needed: install it (e.g. pyenv install 3.12) or set PYTHON312=/path/to/python3.12"; exit 1; }
@@ -38,16 +39,65 @@ ci: test test-mariadb quality
 clean:
 	rm -rf .tox $(TOOLS) $(DEMO) var build dist *.egg-info
 
-# ---- translations: source catalogs in translations/en, compiled .mo next to each .po ----
-extract_translations: $(DEMO)/bin/python  ## extract Python/template strings to text.po and JS strings to textjs.po
-	rm -rf var/i18n && mkdir -p var/i18n && cp -rL mentoring_xblock var/i18n/src && rm -rf var/i18n/src/translations
-	cd var/i18n/src && mkdir -p locale && \
-	  DJANGO_SETTINGS_MODULE=mentoring_xblock.workbench.settings $(abspath $(DEMO))/bin/python -P -m django makemessages -l en -d django -e html,py --no-wrap --no-location && \
-	  DJANGO_SETTINGS_MODULE=mentoring_xblock.workbench.settings $(abspath $(DEMO))/bin/python -P -m django makemessages -l en -d djangojs -e js --no-wrap --no-location
-	mkdir -p translations/en/LC_MESSAGES
-	cp var/i18n/src/locale/en/LC_MESSAGES/django.po translations/en/LC_MESSAGES/text.po
-	cp var/i18n/src/locale/en/LC_MESSAGES/djangojs.po translations/en/LC_MESSAGES/textjs.po
+# ---- translations (edx-i18n-tools; configuration in conf/locale/config.yaml) ----
+# Catalogs: translations/<lang>/LC_MESSAGES/text.po (Python + templates) and textjs.po (JavaScript), each compiled
+# next to itself (text.mo for the XBlock i18n service, a django.mo copy for Django's gettext via LOCALE_PATHS);
+# JavaScript catalogs compiled to static/js/translations/<lang>/textjs.js (window.MentoringXBlockI18N).
+# conf/locale/<lang> are links to translations/<lang>. I18N_VENV defaults to the demo venv; e.g. I18N_VENV=/tmp/venv.
+I18N_VENV ?= $(DEMO)
+I18N_ENV = PATH="$(abspath $(I18N_VENV))/bin:$$PATH" PYTHONPATH=conf DJANGO_SETTINGS_MODULE=i18n_settings
+I18N_SOURCE = translations/en/LC_MESSAGES
 
-compile_translations:  ## compile every .po under translations/ (the LMS reads text.mo; Django's gettext reads django.mo)
-	for po in translations/*/LC_MESSAGES/text.po; do msgfmt --check-format -o $${po%.po}.mo $$po && cp $${po%.po}.mo $$(dirname $$po)/django.mo; done
-	for po in translations/*/LC_MESSAGES/textjs.po; do msgfmt --check-format -o $${po%.po}.mo $$po && cp $${po%.po}.mo $$(dirname $$po)/djangojs.mo; done
+ifeq ($(I18N_VENV),$(DEMO))
+$(DEMO)/bin/i18n_tool: $(DEMO)/bin/python
+	$(DEMO)/bin/pip install -q -c $(CONSTRAINTS) edx-i18n-tools
+	touch $@
+endif
+
+extract_translations: $(I18N_VENV)/bin/i18n_tool  ## extract Python/template strings to text.po, JS strings to textjs.po; merge into es
+	rm -f $(I18N_SOURCE)/django.po $(I18N_SOURCE)/djangojs.po
+	$(I18N_ENV) i18n_tool extract --no-segment
+	mv $(I18N_SOURCE)/django.po $(I18N_SOURCE)/text.po
+	mv $(I18N_SOURCE)/djangojs.po $(I18N_SOURCE)/textjs.po
+	sed -i '/^"POT-Creation-Date:/d' $(I18N_SOURCE)/text.po $(I18N_SOURCE)/textjs.po
+	for lang in $$(ls translations); do \
+	  case $$lang in en|eo) continue;; esac; \
+	  for domain in text textjs; do \
+	    po=translations/$$lang/LC_MESSAGES/$$domain.po; \
+	    if [ -f $$po ]; then msgmerge -q --no-wrap --previous --update --backup=none $$po $(I18N_SOURCE)/$$domain.po; \
+	    else msginit --no-translator --no-wrap -l $$lang -i $(I18N_SOURCE)/$$domain.po -o $$po; fi; \
+	  done; \
+	done
+	$(MAKE) dummy_translations I18N_VENV=$(I18N_VENV)
+
+dummy_translations: $(I18N_VENV)/bin/i18n_tool  ## regenerate the eo pseudo-locale from the source catalogs
+	$(I18N_ENV) i18n_tool dummy
+	$(MAKE) compile_translations I18N_VENV=$(I18N_VENV)
+
+compile_translations:  ## compile every catalog: .mo next to each .po, django.mo for Django's gettext, JS catalogs
+	rm -f translations/*/LC_MESSAGES/djangojs.mo
+	for po in translations/*/LC_MESSAGES/text.po translations/*/LC_MESSAGES/textjs.po; do \
+	  msgfmt --check-format -o $${po%.po}.mo $$po || exit 1; \
+	done
+	for mo in translations/*/LC_MESSAGES/text.mo; do cp $$mo $$(dirname $$mo)/django.mo; done
+	python3 conf/compile_js_catalogs.py translations static/js/translations MentoringXBlockI18N
+
+check_translations: $(I18N_VENV)/bin/i18n_tool  ## fail when the committed catalogs are stale or invalid
+	$(MAKE) extract_translations I18N_VENV=$(I18N_VENV)
+	$(I18N_ENV) i18n_tool changed
+	$(I18N_ENV) i18n_tool validate
+
+demo-course: $(DEMO)/bin/python  ## rebuild demo_course/mentoring-demo-course.tar.gz (Studio: Tools > Import)
+	DJANGO_SETTINGS_MODULE=mentoring_xblock.workbench.settings $(DEMO)/bin/python -c "import django; django.setup(); \
+	from mentoring_xblock.demo import write_demo_course; write_demo_course('demo_course/mentoring-demo-course.tar.gz')"
+
+dist: $(TOOLS)/bin/tox  ## sdist and wheel in dist/, checked with twine
+	rm -rf dist build
+	$(TOOLS)/bin/pip install -q build twine
+	$(TOOLS)/bin/python -m build
+	$(TOOLS)/bin/twine check --strict dist/*
+
+check-pins: dist  ## install the wheel into a fresh venv with the Open edX platform's pins as constraints
+	rm -rf var/pins-venv && $(PYTHON312) -m venv var/pins-venv
+	var/pins-venv/bin/pip install -q -c requirements/openedx-platform-pins.txt dist/*.whl
+	var/pins-venv/bin/python -c "import mentoring_xblock, numpy, scipy; print('installed with pins:', numpy.__version__, scipy.__version__)"

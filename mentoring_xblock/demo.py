@@ -168,3 +168,68 @@ def demo_people(mentees=40, mentors=10, seed=2026):
         people.append({"username": username, "first_name": first, "last_name": last,
                        "role": "mentor" if is_mentor else "mentee", "profile": profile})
     return people
+
+
+DEMO_ASSESSMENTS = [
+    ("self_pre", "Before the program: rate your leadership skills"),
+    ("mentor_rates_mentee", "Mentors: rate your mentee's growth"),
+    ("checkin", "Monthly relationship check-in"),
+    ("self_post", "After the program: rate your leadership skills"),
+]
+
+
+def demo_course_files(org="MentoringDemo", number="LEAD101", run="2026"):
+    """
+    The demo course as OLX files {path: text}: one chapter with the program, then the assessments.
+
+    Import it in Studio (Tools > Import) to see both blocks with the default program,
+    competencies and assessments.
+    """
+    files = {
+        "course.xml": f'<course url_name="{run}" org="{org}" course="{number}"/>\n',
+        f"course/{run}.xml": (
+            f'<course display_name="Leadership development with mentoring" start="2026-09-01T00:00:00Z"'
+            f' advanced_modules="[&quot;mentoring_program&quot;, &quot;mentoring_assessment&quot;]">\n'
+            '  <chapter url_name="mentoring_chapter"/>\n</course>\n'),
+        "chapter/mentoring_chapter.xml": (
+            '<chapter display_name="Your mentoring program">\n'
+            '  <sequential url_name="mentoring_start"/>\n  <sequential url_name="mentoring_assessments"/>\n'
+            '</chapter>\n'),
+        "sequential/mentoring_start.xml": (
+            '<sequential display_name="Find or become a mentor">\n  <vertical url_name="mentoring_program_unit"/>\n'
+            '</sequential>\n'),
+        "sequential/mentoring_assessments.xml": (
+            '<sequential display_name="Assessments" graded="true" format="Mentoring">\n'
+            + "".join(f'  <vertical url_name="assessment_{kind}_unit"/>\n' for kind, _title in DEMO_ASSESSMENTS)
+            + '</sequential>\n'),
+        "vertical/mentoring_program_unit.xml": (
+            '<vertical display_name="Mentoring program">\n  <mentoring_program url_name="leadership_program"/>\n'
+            '</vertical>\n'),
+        "mentoring_program/leadership_program.xml": program_olx(),
+        "policies/assets.json": "{}\n",
+        f"policies/{run}/policy.json": (
+            '{"course/%s": {"display_name": "Leadership development with mentoring", '
+            '"advanced_modules": ["mentoring_program", "mentoring_assessment"]}}\n' % run),
+        f"policies/{run}/grading_policy.json": (
+            '{"GRADER": [{"type": "Mentoring", "min_count": 1, "drop_count": 0, "short_label": "MNT", '
+            '"weight": 1.0}], "GRADE_CUTOFFS": {"Pass": 0.5}}\n'),
+    }
+    for kind, title in DEMO_ASSESSMENTS:
+        files[f"vertical/assessment_{kind}_unit.xml"] = (
+            f'<vertical display_name="{title}">\n  <mentoring_assessment url_name="assessment_{kind}"/>\n</vertical>\n')
+        repeat = ' repeat_days="30"' if kind == "checkin" else ""
+        files[f"mentoring_assessment/assessment_{kind}.xml"] = (
+            f'<mentoring_assessment display_name="{title}" program="{DEMO_SLUG}" kind="{kind}"{repeat}/>\n')
+    return files
+
+
+def write_demo_course(path):
+    """Write the demo course as a Studio-importable ``.tar.gz`` (files under ``course/``), reproducibly."""
+    import io  # pylint: disable=import-outside-toplevel
+    import tarfile  # pylint: disable=import-outside-toplevel
+    with tarfile.open(path, "w:gz", format=tarfile.PAX_FORMAT) as archive:
+        for name, text in sorted(demo_course_files().items()):
+            data = text.encode("utf-8")
+            info = tarfile.TarInfo(f"course/{name}")
+            info.size, info.mtime, info.mode = len(data), 1767225600, 0o644
+            archive.addfile(info, io.BytesIO(data))
