@@ -13,6 +13,8 @@ DEFAULTS = {
     # Rate limits per user and hour.
     "MENTORING_REQUESTS_PER_HOUR": 20,
     "MENTORING_MESSAGES_PER_HOUR": 120,
+    # How long (seconds) a process reuses a program's encoded mentor pool for suggestions.
+    "MENTORING_SUGGESTION_POOL_SECONDS": 30,
     # Course key used when the runtime has none (the XBlock SDK workbench).
     "MENTORING_WORKBENCH_COURSE_KEY": "course-v1:MentoringDemo+LEAD101+2026",
     # The workbench's development user service; refused unless DEBUG is on. Never set in production.

@@ -188,8 +188,8 @@ def demo_course_files(org="MentoringDemo", number="LEAD101", run="2026"):
     files = {
         "course.xml": f'<course url_name="{run}" org="{org}" course="{number}"/>\n',
         f"course/{run}.xml": (
-            f'<course display_name="Leadership development with mentoring" start="2026-09-01T00:00:00Z"'
-            f' advanced_modules="[&quot;mentoring_program&quot;, &quot;mentoring_assessment&quot;]">\n'
+            '<course display_name="Leadership development with mentoring" start="2026-09-01T00:00:00Z"'
+            ' advanced_modules="[&quot;mentoring_program&quot;, &quot;mentoring_assessment&quot;]">\n'
             '  <chapter url_name="mentoring_chapter"/>\n</course>\n'),
         "chapter/mentoring_chapter.xml": (
             '<chapter display_name="Your mentoring program">\n'

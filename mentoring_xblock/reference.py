@@ -25,9 +25,14 @@ def time_zones():
     return tuple(sorted(name for name in zoneinfo.available_timezones() if "/" in name or name == "UTC"))
 
 
+@functools.lru_cache(maxsize=1)
+def _time_zone_set():
+    return frozenset(time_zones())
+
+
 def is_time_zone(name):
     """True when ``name`` is a known IANA time zone."""
-    return name in set(time_zones())
+    return name in _time_zone_set()
 
 
 def utc_offset_minutes(name, when=None):
@@ -35,7 +40,13 @@ def utc_offset_minutes(name, when=None):
     if not name or not is_time_zone(name):
         return None
     when = when or datetime.datetime.now(datetime.UTC)
-    offset = when.astimezone(zoneinfo.ZoneInfo(name)).utcoffset()
+    # Offsets change at most hourly (DST): cache per zone and hour.
+    return _offset_at_hour(name, when.replace(minute=0, second=0, microsecond=0))
+
+
+@functools.lru_cache(maxsize=4096)
+def _offset_at_hour(name, hour):
+    offset = hour.astimezone(zoneinfo.ZoneInfo(name)).utcoffset()
     return int(offset.total_seconds() // 60)
 
 

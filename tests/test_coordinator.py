@@ -434,7 +434,7 @@ def test_benchmark_command_prints_constant_query_counts(capsys):
     from django.core.management import call_command
     call_command("mentoring_benchmark", "--participants", "600", "--pairs", "150", "--mentors", "60")
     lines = [line for line in capsys.readouterr().out.splitlines()[2:] if line.strip()]
-    assert len(lines) == 7
+    assert len(lines) == 8
     for line in lines:
         numbers = line.split()[-5:]
         assert numbers[0] == numbers[1], line  # the same number of queries at both sizes

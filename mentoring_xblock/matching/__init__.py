@@ -11,6 +11,8 @@ Public API:
   :class:`Reason` list (code, params, share of score) and blocking hard rules.
 * :func:`describe` ``(reason, gettext=None, ngettext=None) -> str``: translatable sentence.
 * :func:`suggest` ``(mentee, mentors, config, forbidden=(), n=5) -> list[Suggestion]``.
+* :class:`MentorPool` ``(mentors, config)``: mentors encoded once; ``.suggest(mentee, forbidden, n)``
+  answers one mentee at a time with the same scores (for services that suggest repeatedly).
 * :func:`solve` ``(candidates, capacities, *, objective, min_score, fixed_pairs, forbidden_pairs)
   -> SolveResult``: optimal cohort assignment (participation or score objective).
 
@@ -19,11 +21,13 @@ See ``docs/matching.md`` for the model, the algorithm and benchmark figures.
 
 from .explain import PairExplanation, Reason, describe, explain_pair
 from .model import MatchingConfig, MentorProfile, Profile
+from .pool import MentorPool
 from .scoring import CandidateSet, score_candidates
 from .solver import SolveResult, solve
 from .suggest import Suggestion, suggest
 
 __all__ = [
-    "CandidateSet", "MatchingConfig", "MentorProfile", "PairExplanation", "Profile", "Reason", "SolveResult",
+    "CandidateSet", "MatchingConfig", "MentorPool", "MentorProfile", "PairExplanation", "Profile", "Reason",
+    "SolveResult",
     "Suggestion", "describe", "explain_pair", "score_candidates", "solve", "suggest",
 ]

@@ -122,6 +122,12 @@ class _Encoded:  # pylint: disable=too-many-instance-attributes
         self.offset_mentor = _offsets(mentors)
         self.level_mentee = _levels(mentees)
         self.level_mentor = _levels(mentors)
+        # Time zone and seniority take few distinct values: score them once per pair of values.
+        self.tz_table = _Table(self.offset_mentee, self.offset_mentor, self._timezone_value)
+        self.level_table = _Table(self.level_mentee, self.level_mentor, self._seniority_value)
+        self.gap_table = None
+        if config.min_seniority_gap is not None:
+            self.gap_table = _Table(self.level_mentee, self.level_mentor, self._gap_blocked)
         self.choices = []
         for question, weight in sorted(config.choice_weights.items()):
             if weight <= 0:
@@ -132,6 +138,21 @@ class _Encoded:  # pylint: disable=too-many-instance-attributes
             right = np.array([codes.get(m.answers[question], -2) if question in m.answers else -2
                               for m in mentors], dtype=np.int64)
             self.choices.append((np.float32(weight), left, right))
+
+    def _timezone_value(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        distance = np.abs(left[:, None] - right[None, :]) % 1440
+        hours = np.minimum(distance, 1440 - distance) / np.float32(60)
+        value = np.clip(1 - hours / np.float32(self.config.max_timezone_distance_hours), 0, 1)
+        return np.nan_to_num(value, nan=0.0).astype(np.float32)
+
+    def _seniority_value(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        gap = right[None, :] - left[:, None]
+        value = np.clip(gap / np.float32(self.config.seniority_target_gap), 0, 1)
+        return np.nan_to_num(value, nan=0.0).astype(np.float32)
+
+    def _gap_blocked(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        gap = right[None, :] - left[:, None]
+        return gap < self.config.min_seniority_gap  # NaN (unknown level) compares False
 
     def block(self, rows: slice) -> np.ndarray:
         """Weighted-mean scores (float32, rows x mentors); -inf where a hard rule drops the pair."""
@@ -155,21 +176,36 @@ class _Encoded:  # pylint: disable=too-many-instance-attributes
                 value = np.where(needed > 0, np.minimum(self.hours.block(rows, n), needed) / needed, 0)
             total += np.float32(cfg.weight("availability")) * value.astype(np.float32)
         if cfg.weight("timezone") > 0:
-            distance = np.abs(self.offset_mentee[rows, None] - self.offset_mentor[None, :]) % 1440
-            hours = np.minimum(distance, 1440 - distance) / np.float32(60)
-            value = np.clip(1 - hours / np.float32(cfg.max_timezone_distance_hours), 0, 1)
-            total += np.float32(cfg.weight("timezone")) * np.nan_to_num(value, nan=0.0)
-        if cfg.weight("seniority") > 0 or cfg.min_seniority_gap is not None:
-            gap = self.level_mentor[None, :] - self.level_mentee[rows, None]
-            if cfg.min_seniority_gap is not None:
-                allowed &= ~(gap < cfg.min_seniority_gap)  # NaN (unknown level) compares False
-            value = np.clip(gap / np.float32(cfg.seniority_target_gap), 0, 1)
-            total += np.float32(cfg.weight("seniority")) * np.nan_to_num(value, nan=0.0)
+            total += np.float32(cfg.weight("timezone")) * self.tz_table.block(rows)
+        if self.gap_table is not None:
+            allowed &= ~self.gap_table.block(rows)
+        if cfg.weight("seniority") > 0:
+            total += np.float32(cfg.weight("seniority")) * self.level_table.block(rows)
         for weight, left, right in self.choices:
             total += weight * (left[rows, None] == right[None, :])
         total /= np.float32(self.total_weight)
         total[~allowed] = -np.inf
         return total
+
+
+class _Table:
+    """``func(left[rows], right)`` for a block of rows, via a table of distinct value pairs."""
+
+    MAX_DISTINCT = 4096
+
+    def __init__(self, left: np.ndarray, right: np.ndarray, func):
+        self.left, self.right, self.func = left, right, func
+        left_values, self.left_code = np.unique(left, return_inverse=True)
+        right_values, self.right_code = np.unique(right, return_inverse=True)
+        self.table = None
+        if left_values.size * right_values.size <= self.MAX_DISTINCT * 64 and right_values.size <= self.MAX_DISTINCT:
+            self.table = func(left_values, right_values)
+
+    def block(self, rows: slice) -> np.ndarray:
+        """Values for mentees ``rows`` against all mentors."""
+        if self.table is None:
+            return self.func(self.left[rows], self.right)
+        return np.take(self.table[self.left_code[rows]], self.right_code, axis=1)
 
 
 def _offsets(profiles: Sequence[Profile]) -> np.ndarray:

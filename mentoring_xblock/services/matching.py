@@ -6,10 +6,13 @@ engine reasons become sentences.
 
 Loading is a constant number of queries whatever the program's size.
 """
+import time
+
 from django.db.models import F
 from django.utils import translation
 
 from .. import matching
+from ..conf import setting
 from ..models import Match, MentorshipRequest, Participant
 from ..reference import HOURS_PER_WEEK, language_name, utc_offset_minutes
 
@@ -59,10 +62,7 @@ def engine_profile(participant, config, capacity=None):
 
 def available_mentors(program):
     """Approved, active mentors with a complete profile, consent and free capacity (one query)."""
-    return list(Participant.objects.filter(
-        program=program, status=Participant.Status.ACTIVE, mentor_status=Participant.MentorStatus.APPROVED,
-        profile_completed_at__isnull=False, consent_at__isnull=False, mentee_count__lt=F("capacity"),
-    ).order_by("pk"))
+    return list(available(Participant.objects.filter(program=program)).order_by("pk"))
 
 
 def forbidden_pairs(program, mentee_ids=None):
@@ -129,19 +129,47 @@ def _localised_params(params, config):
     return params
 
 
+# Per process: the program's available mentors encoded for the engine. Loading thousands of
+# participant rows costs far more than scoring them, so suggestions reuse the pool for a short
+# while (MENTORING_SUGGESTION_POOL_SECONDS). The mentors finally shown are re-read fresh, so a
+# mentor who filled up, paused or left meanwhile is never suggested; only scores can be that old.
+_MENTOR_POOLS = {}
+_MAX_POOLS = 64
+
+
+def available(queryset):
+    """Approved, active mentors with a complete profile, consent and free capacity."""
+    return queryset.filter(status=Participant.Status.ACTIVE, mentor_status=Participant.MentorStatus.APPROVED,
+                           profile_completed_at__isnull=False, consent_at__isnull=False,
+                           mentee_count__lt=F("capacity"))
+
+
+def mentor_pool(program, now=None):
+    """The program's available mentors encoded as an engine ``MentorPool`` (cached per process, briefly)."""
+    now = time.monotonic() if now is None else now
+    key = (program.pk, program.created, program.configuration_hash)
+    cached = _MENTOR_POOLS.get(key)
+    if cached and now - cached[0] < setting("MENTORING_SUGGESTION_POOL_SECONDS"):
+        return cached[1]
+    mentors = available_mentors(program)
+    pool = matching.MentorPool([engine_profile(m, program.configuration) for m in mentors],
+                               engine_config(program.configuration))
+    if len(_MENTOR_POOLS) >= _MAX_POOLS:
+        _MENTOR_POOLS.pop(next(iter(_MENTOR_POOLS)))
+    _MENTOR_POOLS[key] = (now, pool)
+    return pool
+
+
 def suggestions(program, mentee, limit=None):
     """Top mentors for ``mentee`` with score and reasons; a constant number of queries."""
     config = program.configuration
-    mentors = [m for m in available_mentors(program) if m.pk != mentee.pk]
-    if not mentors:
-        return []
-    by_id = {str(m.pk): m for m in mentors}
-    engine = engine_config(config)
-    found = matching.suggest(engine_profile(mentee, config), [engine_profile(m, config) for m in mentors], engine,
-                             forbidden=forbidden_pairs(program, [mentee.pk]),
-                             n=limit or config["suggestion_count"])
-    return [{"mentor": by_id[item.mentor_id], "score": item.score,
-             "explanation": explanation_data(item.reasons)} for item in found]
+    limit = limit or config["suggestion_count"]
+    found = mentor_pool(program).suggest(engine_profile(mentee, config),
+                                         forbidden=forbidden_pairs(program, [mentee.pk]), n=3 * limit)
+    fresh = {str(m.pk): m for m in available(Participant.objects.filter(
+        program=program, pk__in=[int(item.mentor_id) for item in found]))}
+    return [{"mentor": fresh[item.mentor_id], "score": item.score, "explanation": explanation_data(item.reasons)}
+            for item in found if item.mentor_id in fresh][:limit]
 
 
 def explain(program, mentee, mentor):
