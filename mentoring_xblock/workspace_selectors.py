@@ -42,9 +42,9 @@ def _zone(name):
 
 
 def format_in_zone(moment, zone_name):
-    """A date and time as read in ``zone_name``."""
+    """A date and time as read in ``zone_name``, in the active language's format."""
     local = moment.astimezone(_zone(zone_name))
-    return date_format(local, "D j M Y, H:i")
+    return date_format(local, "DATETIME_FORMAT")
 
 
 def _person(participant):

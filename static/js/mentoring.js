@@ -2,8 +2,31 @@
 (function (global) {
     'use strict';
 
+    /* Translations: the block's catalog (window.MentoringXBlockI18N, loaded with the fragment or by the LMS from
+       the blocks' i18n_js_namespace), then the page's Django catalog (window.gettext), then English. */
+    var NAMESPACE = 'MentoringXBlockI18N';
+
+    function catalog(name) {
+        var own = global[NAMESPACE];
+        if (own && typeof own[name] === 'function') { return own[name]; }
+        return (typeof global[name] === 'function') ? global[name] : null;
+    }
+
     function gettext(text) {
-        return (typeof global.gettext === 'function') ? global.gettext(text) : text;
+        var translate = catalog('gettext');
+        return translate ? translate(text) : text;
+    }
+
+    function ngettext(singular, plural, count) {
+        var translate = catalog('ngettext');
+        return translate ? translate(singular, plural, count) : (count === 1 ? singular : plural);
+    }
+
+    /* Fill {name} placeholders after translation (values are inserted as text, never as HTML). */
+    function format(text, values) {
+        return text.replace(/\{(\w+)\}/g, function (match, key) {
+            return Object.prototype.hasOwnProperty.call(values || {}, key) ? String(values[key]) : match;
+        });
     }
 
     function csrfToken() {
@@ -75,6 +98,7 @@
         (first || summary).focus && (first || summary).focus();
     }
 
-    global.MentoringXBlock = {gettext: gettext, call: call, announce: announce, rootOf: rootOf,
+    global.MentoringXBlock = {gettext: gettext, ngettext: ngettext, format: format, call: call, announce: announce,
+                              rootOf: rootOf,
                               showErrors: showErrors, clearErrors: clearErrors};
 }(window));

@@ -68,7 +68,7 @@ def test_learner_requests_a_suggested_mentor_and_the_mentor_accepts(demo_server,
     request_card.get_by_role("button", name="Accept browser_learner").click()
     mentor_page.wait_for_selector(".mentoring-pair", state="visible")
     assert "browser_learner" in mentor_page.inner_text(".mentoring-pair")
-    assert "Your answer was sent." in mentor_page.inner_text(".mentoring-status")
+    mentor_page.locator(".mentoring-status", has_text="Your answer was sent.").wait_for()
     shots.take(mentor_page, "mentor-sees-pair")
 
     page.goto(program_page(demo_server, "browser_learner"))
