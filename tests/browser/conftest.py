@@ -124,6 +124,8 @@ class Shots:
         """Screenshot the page at both widths and collect axe violations inside ``selector``."""
         from axe_playwright_python.sync_playwright import Axe
         self.count += 1
+        # The SDK's fixed banner would cover part of an element screenshot; let it scroll away.
+        page.add_style_tag(content=".view-workbench .banner { position: static !important; }")
         for label, width in WIDTHS.items():
             page.set_viewport_size({"width": width, "height": 900})
             page.locator(selector).first.screenshot(path=str(self.folder / f"{self.count:02d}-{step}-{label}.png"))
