@@ -22,3 +22,8 @@ class MentoringXBlockConfig(AppConfig):
             },
         },
     }
+
+    def ready(self):
+        """Listen to the LMS's user retirement signal (nothing to connect outside the LMS)."""
+        from . import compat  # pylint: disable=import-outside-toplevel
+        compat.connect_retirement_signal()

@@ -49,3 +49,31 @@ def user_language(user):
     except ImportError:  # not in the LMS
         return settings.LANGUAGE_CODE
     return get_user_preference(user, "pref-lang") or settings.LANGUAGE_CODE
+
+
+def retirement_signal():
+    """The LMS's ``USER_RETIRE_LMS_MISC`` signal (sent with ``user=``), or None outside the LMS."""
+    try:
+        from openedx.core.djangoapps.user_api.accounts.signals import (  # pylint: disable=import-outside-toplevel
+            USER_RETIRE_LMS_MISC,
+        )
+    except ImportError:
+        return None
+    return USER_RETIRE_LMS_MISC
+
+
+def on_user_retired(sender, user=None, **kwargs):  # pylint: disable=unused-argument
+    """Receiver of the LMS retirement signal: retire the user's data in every mentoring program."""
+    if user is None:
+        return
+    from .services.privacy import retire_user  # pylint: disable=import-outside-toplevel
+    retire_user(user.id)
+
+
+def connect_retirement_signal(signal=None):
+    """Connect ``on_user_retired`` to the LMS retirement signal; False (and nothing done) outside the LMS."""
+    signal = signal or retirement_signal()
+    if signal is None:
+        return False
+    signal.connect(on_user_retired, dispatch_uid="mentoring_xblock.retire_user")
+    return True

@@ -463,7 +463,9 @@ class ActivityEvent(models.Model):
 class Notification(TimeStamped):
     """Something that concerns a participant; drives emails and the unread badge.
 
-    .. no_pii:
+    .. pii: the names of the people concerned, kept in ``data`` to write the message.
+    .. pii_types: name
+    .. pii_retirement: local_api
     """
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="notifications")

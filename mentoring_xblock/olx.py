@@ -95,6 +95,9 @@ def program_config_to_node(config, node):
                 _sub(element, key, question[key])
         for option in question.get("options", []):
             _sub(element, "option", option["label"], value=option["value"])
+    grading = config.get("participation_grading")
+    if grading:
+        _sub(node, "participation_grading", **grading)
     competencies = _sub(node, "competencies")
     for competency in config.get("competencies", []):
         _sub(competencies, "competency", competency.get("description") or None,
@@ -106,7 +109,7 @@ def program_config_from_node(node):
     _check_attrs(node, PLATFORM_ATTRS)
     raw = {}
     for child in _children(node, ("description", "settings", "consent", "agreement", "criteria", "questions",
-                                  "competencies")):
+                                  "competencies", "participation_grading")):
         if child.tag == "description":
             raw["description"] = _text_of(child)
         elif child.tag == "consent":
@@ -127,6 +130,10 @@ def program_config_from_node(node):
                 raw["criteria"][criterion.get("name")] = criterion.get("weight", "0")
         elif child.tag == "questions":
             raw["questions"] = [_question_from_node(question) for question in _children(child, ("question",))]
+        elif child.tag == "participation_grading":
+            _check_attrs(child, tuple(DEFAULT_CONFIG["participation_grading"]))
+            raw["participation_grading"] = {key: _int_or_text(value) if key == "meetings" else value
+                                            for key, value in child.attrib.items()}
         elif child.tag == "competencies":
             raw["competencies"] = []
             for competency in _children(child, ("competency",)):

@@ -55,6 +55,10 @@ DEFAULT_CONFIG = {
         "duration": "",
     },
     "criteria": {"topics": 3.0, "language": 1.0, "timezone": 1.0, "availability": 1.0, "seniority": 0.0},
+    # Participation grading of the program block: off by default; when on, each chosen requirement
+    # counts equally (meetings count in part: 2 of 4 held is half).
+    "participation_grading": {"enabled": False, "weight": 1.0, "matched": True, "agreement_signed": False,
+                              "meetings": 0},
     "questions": [],
     "competencies": [],
 }
@@ -267,6 +271,25 @@ def clean_config(raw):
         config["criteria"][name] = _float(weight, f"criteria.{name}", 0, MAX_WEIGHT)
     if not any(config["criteria"].values()):
         _fail("criteria", _("at least one criterion needs a weight above 0"))
+
+    grading = merged["participation_grading"]
+    if not isinstance(grading, dict):
+        _fail("participation_grading", _("must be an object"))
+    unknown = sorted(set(grading) - set(DEFAULT_CONFIG["participation_grading"]))
+    if unknown:
+        _fail(f"participation_grading.{unknown[0]}", _("is not a part of participation grading"))
+    grading = dict(DEFAULT_CONFIG["participation_grading"], **grading)
+    config["participation_grading"] = {
+        "enabled": _bool(grading["enabled"], "participation_grading.enabled"),
+        "weight": _float(grading["weight"], "participation_grading.weight", 0, 100),
+        "matched": _bool(grading["matched"], "participation_grading.matched"),
+        "agreement_signed": _bool(grading["agreement_signed"], "participation_grading.agreement_signed"),
+        "meetings": _int(grading["meetings"], "participation_grading.meetings", 0, 50),
+    }
+    if config["participation_grading"]["enabled"] and not (
+            config["participation_grading"]["matched"] or config["participation_grading"]["agreement_signed"]
+            or config["participation_grading"]["meetings"]):
+        _fail("participation_grading", _("choose at least one requirement to grade"))
 
     competencies = merged["competencies"]
     if not isinstance(competencies, list):

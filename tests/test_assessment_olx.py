@@ -67,7 +67,7 @@ def test_bad_assessment_olx_names_the_problem(olx, expected):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("person, status", [
-    ("anonymous", 403), ("learner", 403), ("mentee", 403), ("mentor", 403), ("coordinator", 200),
+    ("anonymous", 401), ("learner", 403), ("mentee", 403), ("mentor", 403), ("coordinator", 200),
 ])
 def test_studio_submit_for_every_role(program, people, person, status):
     usage = parse_olx('<mentoring_assessment program="leadership" kind="self_pre"/>')

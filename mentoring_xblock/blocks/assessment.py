@@ -14,13 +14,13 @@ from xblock.core import XBlock
 from xblock.fields import Dict, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
-from .. import compat, olx
+from .. import compat, olx, policy
 from ..assessment_config import KINDS, clean_definition
 from ..assessment_selectors import assessment_view_state
-from ..errors import ConfigurationError, MentoringError, PermissionDenied, ValidationError
+from ..errors import ConfigurationError, MentoringError, ValidationError
 from ..services import assessments as service
 from ..services.programs import get_or_create_program
-from .base import MentoringBlockMixin, json_handler, json_response
+from .base import I18N_JS_NAMESPACE, MentoringBlockMixin, json_handler, json_response
 
 REPORT_LABELS = (
     ("rates", gettext_noop("Response rates by kind (CSV)")),
@@ -67,6 +67,7 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
     has_custom_completion = True
     completion_mode = XBlockCompletionMode.COMPLETABLE
     icon_class = "problem"
+    i18n_js_namespace = I18N_JS_NAMESPACE  # window.MentoringXBlockI18N: the JavaScript catalog
 
     def program(self):
         """The Program row; its configuration is authored on the program block, never here."""
@@ -225,8 +226,7 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
     @json_handler
     def studio_submit(self, data, suffix=""):
         """Save the Studio editor's fields after validating the whole definition."""
-        if not self.identity().is_coordinator:
-            raise PermissionDenied(_("Only the course team can change this assessment."))
+        policy.require("configure", self.identity(), message=_("Only the course team can change this assessment."))
         if not isinstance(data, dict) or not isinstance(data.get("definition", {}), dict):
             raise ValidationError(_("Send the settings as a JSON object."))
         display_name = data.get("display_name", self.display_name)

@@ -3,6 +3,7 @@ import functools
 import json
 import re
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from web_fragments.fragment import Fragment
 from webob import Response
@@ -15,12 +16,45 @@ from ..identity import identity_for_block
 from ..services.programs import sync_program
 
 loader = ResourceLoader("mentoring_xblock")
+# The JavaScript catalogs (`make compile_translations`) define window.<I18N_JS_NAMESPACE>; static/js/mentoring.js
+# reads it. The blocks declare the same name as ``i18n_js_namespace`` for the LMS's own XBlock JS catalogs.
+I18N_JS_NAMESPACE = "MentoringXBlockI18N"
+JS_CATALOG = "static/js/translations/{code}/textjs.js"
 MAX_BODY_BYTES = 256 * 1024
 
 
 def json_response(body, status=200):
     """A JSON webob response."""
     return Response(json.dumps(body), status=status, content_type="application/json", charset="utf-8")
+
+
+MAX_JSON_DEPTH = 20
+MAX_JSON_INT = 2 ** 53  # larger ids and numbers are no id of ours, and overflow database integers
+
+
+def _no_constant(name):
+    """JSON has no NaN or Infinity; Python's parser accepts them unless told otherwise."""
+    raise ValueError(f"not JSON: {name}")
+
+
+def hostile_json(data):
+    """Why a parsed JSON body cannot be used (too deep, unstorable text, out-of-range number), or None."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return _("The request is nested too deeply.")
+        if isinstance(value, dict):
+            stack.extend((key, depth + 1) for key in value)
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str):
+            if "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value):
+                return _("The request contains characters that cannot be stored (a NUL or a lone surrogate).")
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_JSON_INT:
+            return _("A number in the request is too large.")
+    return None
 
 
 def json_handler(func):
@@ -38,9 +72,12 @@ def json_handler(func):
         if len(body) > MAX_BODY_BYTES:
             return json_response({"error": _("The request is too large.")}, 400)
         try:
-            data = json.loads(body.decode("utf-8")) if body.strip() else {}
-        except (ValueError, UnicodeDecodeError):
+            data = json.loads(body.decode("utf-8"), parse_constant=_no_constant) if body.strip() else {}
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return json_response({"error": _("The request could not be read: it is not valid JSON.")}, 400)
+        problem = hostile_json(data)
+        if problem:
+            return json_response({"error": problem}, 400)
         try:
             return json_response(func(self, data, suffix))
         except MentoringError as error:
@@ -79,12 +116,27 @@ class MentoringBlockMixin:
         """Render one of the package's Django templates with the runtime's translations."""
         return loader.render_django_template(path, context, i18n_service=self.i18n())
 
+    def js_catalog(self):
+        """The packaged JavaScript catalog for the active language (``es-419``, then ``es``), or None."""
+        code = (get_language() or "en").lower().replace("_", "-")
+        for candidate in dict.fromkeys((code, code.split("-")[0])):
+            if candidate == "en" or not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)*", candidate):
+                continue
+            try:
+                return loader.load_unicode(JS_CATALOG.format(code=candidate))
+            except OSError:
+                continue
+        return None
+
     def fragment(self, template, context, js_class=None, js_init_args=None, css=("css/mentoring.css",),
                  js=()):
-        """A Fragment with the template, the package's CSS/JS and the JS initialiser."""
+        """A Fragment with the template, the package's CSS/JS (and JS catalog) and the JS initialiser."""
         frag = Fragment(self.render_template(template, context))
         for path in css:
             frag.add_css(loader.load_unicode(f"static/{path}"))
+        catalog = self.js_catalog() if js else None
+        if catalog:
+            frag.add_javascript(catalog)
         for path in js:
             frag.add_javascript(loader.load_unicode(f"static/{path}"))
         if js_class:

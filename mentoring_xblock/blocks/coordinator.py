@@ -4,7 +4,7 @@ from webob import Response
 from xblock.core import XBlock
 
 from .. import coordinator_selectors, policy
-from ..errors import MentoringError, ValidationError
+from ..errors import MentoringError, NotFound, ValidationError
 from ..services import coordination, exports, matching_runs
 from .base import json_handler, json_response
 
@@ -119,8 +119,8 @@ class CoordinatorMixin:
         program = self._coordinator_program()
         run_id = _object(data).get("run_id")
         run = coordinator_selectors.matching_view(program, run_id=run_id)["run"] if isinstance(run_id, int) else None
-        if run is None or run.pk != run_id:
-            return json_response({"error": _("There is no such matching run.")}, 404)
+        if run is None or run.pk != run_id:  # the same answer as the services give for a run
+            raise NotFound(_("There is no such matching run."))
         return {"run_id": run.pk, "state": run.state, "progress": run.progress, "metrics": run.metrics,
                 "error": run.error}
 

@@ -5,12 +5,13 @@ from django.utils.translation import gettext_noop
 from xblock.core import XBlock
 from xblock.fields import Dict, Scope, String
 
-from .. import olx
-from ..errors import ConfigurationError, PermissionDenied, ValidationError
+from .. import olx, policy
+from ..errors import ConfigurationError, ValidationError
 from ..program_config import clean_config
 from ..selectors import form_choices, program_view_state
 from ..services import mentorship, notifications, participants
-from .base import MentoringBlockMixin, json_handler
+from ..services.participation import participation
+from .base import I18N_JS_NAMESPACE, MentoringBlockMixin, json_handler
 from .coordinator import CoordinatorMixin
 from .workspace import WorkspaceMixin
 
@@ -45,8 +46,42 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
         scope=Scope.settings,
     )
 
+    published_participation = Dict(
+        default={}, scope=Scope.user_state,
+        help=gettext_noop("The participation grade last sent to the gradebook (the only per-learner state)."))
+
     has_author_view = True
     icon_class = "other"
+
+    # ---- participation grading -----------------------------------------------------------------
+
+    @property
+    def has_score(self):
+        """Graded only when the author turned participation grading on."""
+        return bool(self.program_config()["participation_grading"]["enabled"])
+
+    @property
+    def weight(self):
+        """The grade's weight, from the program's participation grading."""
+        return self.program_config()["participation_grading"]["weight"]
+
+    def max_score(self):
+        """The most a person can earn for participation."""
+        return self.weight if self.has_score else None
+
+    def publish_participation(self, program, identity):
+        """Send the viewer's participation grade to the gradebook when it changed."""
+        participant = participants.get_participant(program, identity.user_id)
+        result = participation(program, participant)
+        if result is None:
+            return None
+        earned, possible, _details = result
+        if self.published_participation != {"earned": earned, "possible": possible}:
+            self.runtime.publish(self, "grade", {"value": earned, "max_value": possible,
+                                                 "user_id": identity.user_id})
+            self.published_participation = {"earned": earned, "possible": possible}
+        return result
+    i18n_js_namespace = I18N_JS_NAMESPACE  # window.MentoringXBlockI18N: the JavaScript catalog
 
     # ---- configuration -------------------------------------------------------------------------
 
@@ -59,8 +94,11 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
     def student_view(self, context=None):
         """The LMS view: what the viewer sees depends on who they are in the program."""
         program = self.program()
+        identity = self.identity()
         mentorship.expire_due_requests(program)
-        state = program_view_state(program, self.identity())
+        state = program_view_state(program, identity)
+        if state["role"]:
+            state["participation"] = self.publish_participation(program, identity)
         state.update(form_choices(state["config"]))
         state["display_name"] = self.display_name
         state["program_slug"] = self.program_slug
@@ -207,9 +245,8 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
     @json_handler
     def studio_submit(self, data, suffix=""):
         """Save the Studio editor's fields after validating the whole configuration."""
-        identity = self.identity()
-        if not identity.is_coordinator:
-            raise PermissionDenied(_("Only the course team can change the program's settings."))
+        policy.require("configure", self.identity(),
+                       message=_("Only the course team can change the program's settings."))
         if not isinstance(data, dict):
             raise ValidationError(_("Send the settings as a JSON object."))
         display_name = data.get("display_name", self.display_name)

@@ -235,8 +235,9 @@ def set_paused(program, identity, paused):
     if mentor.mentor_status not in allowed:
         raise Conflict(_("You can pause once the course team has approved you as a mentor."))
     mentor.mentor_status = Participant.MentorStatus.PAUSED if paused else Participant.MentorStatus.APPROVED
-    mentor.save(update_fields=["mentor_status", "modified"])
-    record_event(program, identity.user_id, "mentor.paused" if paused else "mentor.resumed", mentor)
+    with transaction.atomic():
+        mentor.save(update_fields=["mentor_status", "modified"])
+        record_event(program, identity.user_id, "mentor.paused" if paused else "mentor.resumed", mentor)
     return mentor
 
 
@@ -290,8 +291,7 @@ def _match_for(program, identity, match_id, lock=True):
     match_id = _id(match_id, "match_id")
     if lock:  # lock both people (in id order), then the match row (MariaDB has no FOR UPDATE OF)
         people = Match.objects.filter(program=program, pk=match_id).values_list("mentor_id", "mentee_id").first()
-        if people:
-            lock_participants(*people)
+        lock_participants(*(people or (0,)))  # the same statements whether or not the pair exists
         Match.objects.select_for_update().filter(program=program, pk=match_id).values_list("pk").first()
     match = Match.objects.select_related("mentor", "mentee", "program").filter(program=program, pk=match_id).first()
     if match is None or identity.user_id not in (match.mentor.user_id, match.mentee.user_id):

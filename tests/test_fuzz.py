@@ -1,0 +1,160 @@
+"""Hostile input for every JSON handler of both blocks: never a 500, and a refused call changes nothing.
+
+Bodies are a valid body with fields swapped for adversarial values (wrong types, huge or deep
+values, unicode edge cases incl. lone surrogates, RTL and zero-width characters, NUL bytes, huge
+and negative numbers, 1e308), or arbitrary JSON. Each handler is called by a person who may use it.
+
+``MENTORING_FUZZ_EXAMPLES`` sets examples per handler (default 20; e.g. 500 for a deep run).
+"""
+import json
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mentoring_xblock import policy
+
+from .test_permissions import ALL_HANDLERS, case
+from .trust import GET_HANDLERS, build_world, call, snapshot
+
+EXAMPLES = int(os.environ.get("MENTORING_FUZZ_EXAMPLES", "20"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=False,
+                suppress_health_check=list(HealthCheck))
+COUNTS = {"cases": 0, "refused": 0, "accepted": 0, "handlers": 0}
+JSON_HANDLERS = [(block, name) for block, name in ALL_HANDLERS if name not in GET_HANDLERS]
+
+EDGE_STRINGS = [
+    "", " ", "\u0000", "a\u0000b", "\ud800", "x\udfffy", "\u202eevil\u202c", "\u200b", "\u200d\u200d", "\ufeff",
+    "\U0001F600" * 50, "\u0301" * 100, "ﷺ" * 300, "<script>alert(1)</script>", "\"><svg onload=alert(1)>",
+    "javascript:alert(1)", "=HYPERLINK(\"http://x\")", "'; DROP TABLE mentoring_match; --", "../../etc/passwd",
+    "1", "-1", "true", "null", "NaN", "a\r\nb", "\t", "%s%s%n", "{}", "[]", "0x10", "１２３",
+    "block-v1:Evil+X+Y+type@vertical+block@x", "2026-02-30", "9999-12-31T23:59:59+14:00",
+]
+NUMBERS = [0, -1, 1, -(2 ** 31), 2 ** 31, 2 ** 53, 2 ** 53 + 1, 2 ** 63, 2 ** 64, 10 ** 30, -(10 ** 30),
+           1e308, -1e308, 1e-308, 0.5, -0.0]
+
+
+def _nested(depth, leaf=1):
+    value = leaf
+    for index in range(depth):
+        value = [value] if index % 2 else {"a": value}
+    return value
+
+
+SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.sampled_from(NUMBERS),
+    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=50), st.sampled_from(EDGE_STRINGS),
+)
+HUGE = st.builds(lambda chunk, count: chunk * count, st.sampled_from(["a", "é", "\u202e", "\U0001F600", "<b>"]),
+                 st.integers(min_value=300, max_value=40000))
+DEEP = st.integers(min_value=1, max_value=60).map(_nested)
+JSON_VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=6), st.dictionaries(st.text(max_size=10), inner, max_size=6)), max_leaves=20)
+HOSTILE = st.one_of(SCALARS, HUGE, DEEP, JSON_VALUES,
+                    st.lists(st.integers(min_value=-5, max_value=10 ** 6), min_size=100, max_size=400))
+
+
+def bodies(base):
+    keys = sorted(set(base) | {"extra", "is_staff", "role", "user_id"})
+    one = st.builds(lambda key, value: dict(base, **{key: value}), st.sampled_from(keys), HOSTILE)
+    two = st.builds(lambda k1, v1, k2, v2: dict(base, **{k1: v1, k2: v2}), st.sampled_from(keys), HOSTILE,
+                    st.sampled_from(keys), HOSTILE)
+    return st.one_of(one, one, two, JSON_VALUES, DEEP)
+
+
+def caller_for(block_type, handler):
+    action, _scope = policy.HANDLER_POLICY[block_type][handler]
+    if action in ("coordinate", "configure"):
+        return "coordinator"
+    if action == "respond_to_request":
+        return "mentor"
+    return "mentee"
+
+
+@pytest.fixture
+def world(program_usage, program, people):
+    return build_world(program_usage, program)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("block_type, handler", JSON_HANDLERS)
+def test_hostile_bodies(world, block_type, handler):
+    usage = world.usage if block_type == "mentoring_program" else world.assessment_usage
+    caller = caller_for(block_type, handler)
+    base, _owners, _other = case(world, handler, caller)
+
+    @FUZZ
+    @given(body=bodies(base))
+    def attempt(body):
+        raw = json.dumps(body).encode("utf-8")
+        before = snapshot()
+        result = call(usage, caller, handler, raw_body=raw)
+        COUNTS["cases"] += 1
+        assert result.status < 500, (body, result.body)
+        assert isinstance(result.body, dict), result.body
+        if result.status >= 400:
+            COUNTS["refused"] += 1
+            assert result.error, result.body  # a message a person can read
+            assert snapshot() == before, f"a refused call ({result.status}) changed rows: {result.body}"
+        else:
+            COUNTS["accepted"] += 1
+
+    attempt()
+    COUNTS["handlers"] += 1
+
+
+RAW = st.one_of(
+    st.binary(max_size=300),
+    st.sampled_from([b"[" * 100000, b"{\"a\":" * 50000, b"NaN", b"Infinity", b"-Infinity", b"\xff\xfe",
+                     b"\"\\ud800\"", b"{\"match_id\": 1e999}", b"x" * (300 * 1024), b"\x00", b"[1,2,",
+                     b"{\"body\": \"\\u0000\"}", json.dumps({"a": 10 ** 400}).encode()]),
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("handler", ["workspace_post_message", "start_run", "save_profile", "request_mentor"])
+def test_hostile_raw_bytes(world, handler):
+    caller = caller_for("mentoring_program", handler)
+
+    @FUZZ
+    @given(raw=RAW)
+    def attempt(raw):
+        before = snapshot()
+        result = call(world.usage, caller, handler, raw_body=raw)
+        COUNTS["cases"] += 1
+        assert result.status < 500
+        if result.status >= 400:
+            COUNTS["refused"] += 1
+            assert snapshot() == before
+
+    attempt()
+
+
+@pytest.mark.django_db
+def test_hostile_assessment_answers(world):
+    """Answers objects with hostile keys and values on the check-in form."""
+    base, _owners, _other = case(world, "save_response", "mentee")
+
+    @FUZZ
+    @given(answers=st.dictionaries(st.one_of(st.text(max_size=300), st.sampled_from(EDGE_STRINGS)), HOSTILE,
+                                   max_size=8))
+    def attempt(answers):
+        before = snapshot()
+        result = call(world.assessment_usage, "mentee", "save_response", dict(base, answers=answers, submit=True))
+        COUNTS["cases"] += 1
+        assert result.status < 500
+        if result.status >= 400:
+            COUNTS["refused"] += 1
+            assert snapshot() == before
+
+    attempt()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report():
+    yield
+    if COUNTS["cases"]:
+        print(f"\n[fuzz] {COUNTS['cases']} hostile calls on {COUNTS['handlers']} JSON handlers (+ raw bytes, answers): "
+              f"{COUNTS['refused']} refused with nothing changed, {COUNTS['accepted']} accepted, 0 server errors "
+              f"({EXAMPLES} examples per handler)")

@@ -1,0 +1,363 @@
+"""Every handler of both blocks, as every kind of caller, against the declared policy (policy.HANDLER_POLICY).
+
+Handlers are discovered on the block classes (``_is_xblock_handler``): a new handler that is not
+declared fails here. Each handler gets a valid body built from a populated program (tests/trust.py);
+each caller's call runs in a rolled-back savepoint, so every caller meets the same state.
+"""
+import pytest
+from django.db import transaction
+
+from mentoring_xblock import policy
+from mentoring_xblock.blocks.assessment import MentoringAssessmentBlock
+from mentoring_xblock.blocks.program import MentoringProgramBlock
+from mentoring_xblock.models import Match, MatchingRun, MentorshipRequest, Participant
+from mentoring_xblock.services import matching_runs, mentorship
+
+from .trust import CALLERS, build_world, call, identity, person, profile_for, rolled_back, status_class
+
+BLOCKS = {"mentoring_program": MentoringProgramBlock, "mentoring_assessment": MentoringAssessmentBlock}
+COUNTS = {"cases": 0}
+
+
+def handlers_of(block_class):
+    return sorted(name for name in dir(block_class)
+                  if getattr(getattr(block_class, name, None), "_is_xblock_handler", False))
+
+
+ALL_HANDLERS = [(block_type, name) for block_type, cls in BLOCKS.items() for name in handlers_of(cls)]
+
+
+def test_every_handler_is_declared():
+    declared = {(block_type, name) for block_type, table in policy.HANDLER_POLICY.items() for name in table}
+    missing = sorted(set(ALL_HANDLERS) - declared)
+    stale = sorted(declared - set(ALL_HANDLERS))
+    assert not missing, f"handlers without a declared policy: {missing}"
+    assert not stale, f"declared handlers that do not exist: {stale}"
+    for table in policy.HANDLER_POLICY.values():
+        for action, scope in table.values():
+            assert action in policy.POLICY
+            assert scope in (policy.PROGRAM_SCOPE, policy.OWN_SCOPE, policy.PAIR_SCOPE, policy.AUTHOR_SCOPE)
+    print(f"\n[permissions] {len(ALL_HANDLERS)} handlers discovered and declared")
+
+
+# ---- per handler: state to prepare, body for a caller, who owns the object --------------------------
+
+def _free(world, name):
+    """End ``name``'s open match, if any (so that they may ask for a mentor again)."""
+    participant = Participant.objects.filter(program=world.program, username=name).first()
+    match = participant and mentorship.open_match_of(participant)
+    if match is not None:
+        with transaction.atomic():
+            match.program = world.program
+            mentorship._close_match(match, Match.State.ENDED, "test", None)
+
+
+def _request(world, mentor="mentor9", mentee="mentee"):
+    _free(world, mentee)
+    return mentorship.request_mentor(world.program, identity(mentee), world.pk(mentor), "Hi").pk
+
+
+def _draft_run(world):
+    _free(world, "mentee3")
+    run = matching_runs.start_run(world.program, identity("coordinator", staff=True), {})
+    run.refresh_from_db()
+    assert run.state == MatchingRun.State.DRAFT, run.error
+    return run.pk
+
+
+def _ws(world, **extra):
+    return dict(extra, match_id=world.matches["a"].pk)
+
+
+def _item(world, key):
+    item = world.items[key]
+    item.refresh_from_db()
+    return item
+
+
+PAIR_A = {"mentee", "mentor"}
+MENTORS = {"mentor", "mentor3"}
+
+
+def case(world, handler, caller):
+    """(body or query, owners, other_side) for ``handler`` called by ``caller``."""
+    w, a = world, world.matches["a"].pk
+    is_mentor = caller in MENTORS
+    if handler == "state":
+        return {}, set(), set()
+    if handler == "join":
+        return {"role": "mentor" if is_mentor else "mentee"}, set(), set()
+    if handler == "save_profile":
+        return profile_for("mentor" if is_mentor else "mentee", capacity=3) if is_mentor else \
+            profile_for("mentee"), set(), set()
+    if handler in ("request_mentor", "join_queue"):
+        _free(w, caller)
+        return {"mentor_id": w.pk("mentor9"), "message": "Hi"}, set(), set()
+    if handler == "withdraw_request":
+        return {"request_id": _request(w)}, {"mentee"}, set()
+    if handler == "respond_request":
+        return {"request_id": _request(w, "mentor", "mentee3"), "accept": True}, {"mentor"}, set()
+    if handler == "set_paused":
+        return {"paused": True}, set(), set()
+    if handler == "respond_proposal":
+        Match.objects.filter(pk=a).update(state=Match.State.PROPOSED)
+        return {"match_id": a, "accept": True}, {"mentee"}, set()
+    if handler == "end_match":
+        return {"match_id": a, "reason": "Done"}, PAIR_A, set()
+    if handler == "leave_program":
+        return {"reason": "Busy"}, set(), set()
+    if handler in ("mark_read", "start_run", "rescore_all"):
+        return {}, set(), set()
+    if handler == "studio_submit":
+        return {"display_name": "Renamed"}, set(), set()
+    if handler == "coordinator_panel":
+        return {"tab": "participants"}, set(), set()
+    if handler == "review_mentor":
+        return {"participant_id": w.pk("mentor9"), "approve": True}, set(), set()
+    if handler == "set_capacity":
+        return {"participant_id": w.pk("mentor"), "capacity": 4}, set(), set()
+    if handler == "remove_participant":
+        return {"participant_id": w.pk("mentee"), "reason": "Asked to"}, set(), set()
+    if handler in ("run_status", "resolve_run", "publish_run", "discard_run"):
+        return {"run_id": _draft_run(w)}, set(), set()
+    if handler == "edit_proposal":
+        return {"run_id": _draft_run(w), "mentee_id": w.pk("mentee3"), "mentor_id": None}, set(), set()
+    if handler == "manual_match":
+        _free(w, "mentee3")
+        return {"mentee_id": w.pk("mentee3"), "mentor_id": w.pk("mentor9")}, set(), set()
+    if handler == "nudge":
+        return {"match_ids": [a]}, set(), set()
+    if handler == "export_csv":
+        return "kind=participants", set(), set()
+    if handler == "workspace_view":
+        return _ws(w), PAIR_A, set()
+    if handler == "workspace_meeting_ics":
+        return f"match_id={a}&meeting_id={w.items['meeting'].pk}", PAIR_A, set()
+    if handler == "workspace_save_agreement":
+        return _ws(w, version=_item(w, "agreement").version, expectations="Monthly"), PAIR_A, set()
+    if handler == "workspace_sign_agreement":
+        return _ws(w, version=_item(w, "agreement").version), PAIR_A, set()
+    if handler == "workspace_create_goal":
+        return _ws(w, title="Coach"), PAIR_A, set()
+    if handler == "workspace_update_goal":
+        goal = _item(w, "goal")
+        return _ws(w, goal_id=goal.pk, version=goal.version, progress=50), PAIR_A, set()
+    if handler == "workspace_create_action":
+        return _ws(w, title="Read", owner="mentor"), PAIR_A, set()
+    if handler in ("workspace_update_action", "workspace_delete_action"):
+        action = _item(w, "action")
+        return _ws(w, action_id=action.pk, version=action.version, done=True), PAIR_A, set()
+    if handler == "workspace_schedule_meeting":
+        from .trust import FUTURE
+        return _ws(w, starts_at=FUTURE.isoformat(), duration_minutes=30), PAIR_A, set()
+    if handler == "workspace_update_meeting":
+        meeting = _item(w, "meeting")
+        return _ws(w, meeting_id=meeting.pk, version=meeting.version, agenda="Plan"), PAIR_A, set()
+    if handler == "workspace_log_meeting":
+        meeting = _item(w, "meeting")
+        return _ws(w, meeting_id=meeting.pk, version=meeting.version, status="cancelled"), PAIR_A, set()
+    if handler == "workspace_post_message":
+        return _ws(w, body="Hi", parent_id=w.items["message"].pk), PAIR_A, set()
+    if handler == "workspace_edit_message":
+        return _ws(w, message_id=w.items["message"].pk, body="Edited"), {"mentee"}, {"mentor"}
+    if handler == "workspace_delete_message":
+        return _ws(w, message_id=w.items["message"].pk), {"mentee"}, {"mentor"}
+    if handler == "workspace_add_resource":
+        return _ws(w, title="Book", url="https://example.org/book"), PAIR_A, set()
+    if handler == "workspace_remove_resource":
+        return _ws(w, resource_id=w.items["resource"].pk), PAIR_A, set()
+    if handler == "workspace_save_reflection":
+        _free(w, "mentee")
+        return _ws(w, text="Learned a lot"), PAIR_A, set()
+    if handler == "save_response":
+        subject = "mentee" if is_mentor else "mentor"
+        # a mentee rates their mentor; mentee2's mentor is pair A's mentor too
+        return {"subject_id": w.pk(subject), "answers": {}, "submit": False}, PAIR_A | {"mentee2"}, set()
+    if handler == "report":
+        return "report=rates", set(), set()
+    if handler == "learner_record":
+        return "username=mentee&format=json", set(), set()
+    raise AssertionError(f"no test body for {handler}: add one")
+
+
+def roles_of(world, caller):
+    if caller == "anonymous":
+        return {policy.ANONYMOUS}
+    staff = caller == "coordinator"
+    participant = Participant.objects.filter(program=world.program, username=caller).first()
+    return policy.roles_of(identity(caller, staff=staff), participant)
+
+
+@pytest.fixture
+def world(program_usage, program, people):
+    return build_world(program_usage, program)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("block_type, handler", ALL_HANDLERS)
+def test_handler_for_every_caller(world, block_type, handler):
+    usage = world.usage if block_type == "mentoring_program" else world.assessment_usage
+    wrong = []
+    for caller in CALLERS:
+        def attempt(caller=caller):
+            roles = roles_of(world, caller)
+            body, owners, other_side = case(world, handler, caller)
+            relation = (policy.RELATION_PARTY if caller in owners else
+                        policy.RELATION_OTHER_SIDE if caller in other_side else policy.RELATION_NONE)
+            expected = policy.outcome(block_type, handler, roles, relation)
+            query = body if isinstance(body, str) else ""
+            result = call(usage, caller, handler, None if isinstance(body, str) else body, query=query)
+            return expected, result
+        expected, result = rolled_back(attempt)
+        COUNTS["cases"] += 1
+        if status_class(result.status) != expected:
+            wrong.append((caller, expected, result.status, result.body if result.status != 200 else ""))
+    assert not wrong, f"{block_type}.{handler}: (caller, declared, got, body): {wrong}"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report():
+    yield
+    if COUNTS["cases"]:
+        print(f"\n[permissions] {COUNTS['cases']} caller x handler cases checked against policy.HANDLER_POLICY")
+
+
+# ---- nothing in a body elevates anyone -------------------------------------------------------------
+
+ELEVATION = {"is_staff": True, "is_superuser": True, "role": "coordinator", "user_role": "instructor",
+             "user_id": 1, "username": "coordinator", "edx-platform.user_is_staff": True,
+             "opt_attrs": {"edx-platform.user_is_staff": True}, "is_coordinator": True}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("block_type, handler", [(b, h) for b, h in ALL_HANDLERS
+                                                 if policy.HANDLER_POLICY[b][h][0] in ("coordinate", "configure")
+                                                 and h not in ("export_csv", "report", "learner_record")])
+def test_body_fields_cannot_make_a_learner_staff(world, block_type, handler):
+    usage = world.usage if block_type == "mentoring_program" else world.assessment_usage
+    for caller in ("learner", "mentee", "mentor"):
+        def attempt(caller=caller):
+            body, _owners, _other = case(world, handler, caller)
+            return call(usage, caller, handler, dict(body, **ELEVATION))
+        result = rolled_back(attempt)
+        assert result.status == 403, (handler, caller, result.body)
+
+
+@pytest.mark.django_db
+def test_query_string_cannot_make_a_learner_staff(world):
+    for handler, query in (("export_csv", "kind=participants&is_staff=1&role=staff&user_role=instructor"),
+                           ("report", "report=rates&is_staff=true"),
+                           ("learner_record", "username=mentee&is_staff=true&user_id=1")):
+        usage = world.usage if handler == "export_csv" else world.assessment_usage
+        assert call(usage, "learner", handler, query=query).status == 403
+
+
+def test_dev_user_service_is_refused_without_debug(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from mentoring_xblock.workbench.user_service import WorkbenchUserService
+    for debug, enabled in ((False, True), (True, False), (False, False)):
+        settings.DEBUG, settings.MENTORING_DEV_USER_SERVICE = debug, enabled
+        with pytest.raises(ImproperlyConfigured):
+            WorkbenchUserService()
+
+
+def test_production_settings_force_the_dev_user_service_off():
+    from types import SimpleNamespace
+
+    from mentoring_xblock.settings.production import plugin_settings
+    settings = SimpleNamespace(ENV_TOKENS={"MENTORING_DEV_USER_SERVICE": True}, MENTORING_DEV_USER_SERVICE=True)
+    plugin_settings(settings)
+    assert settings.MENTORING_DEV_USER_SERVICE is False
+
+
+# ---- ids from elsewhere: the same 404 whether the object exists or not ----------------------------
+
+def _foreign_program(world):
+    """Another program of the course (same database, other slug) with one active pair and items."""
+    from mentoring_xblock.demo import program_olx
+
+    from .harness import block_as, parse_olx
+    from .trust import add_person, pair
+    from .trust import ws as workspace_service
+    usage = parse_olx(program_olx(slug="other"))
+    other = block_as(usage, "anonymous").program()
+    for name, role in (("xmentee", "mentee"), ("xmentor", "mentor")):
+        add_person(other, name, role)
+    match = pair(other, "xmentee", "xmentor")
+    who = identity("xmentee")
+    goal = workspace_service.create_goal(other, who, match.pk, {"title": "Elsewhere"})
+    message = workspace_service.post_message(other, who, match.pk, {"body": "Elsewhere"})
+    request_owner = person(other, "xmentee")
+    return other, match, goal, message, request_owner
+
+
+@pytest.mark.django_db
+def test_foreign_and_missing_ids_get_the_same_404(world):
+    other, foreign_match, foreign_goal, foreign_message, _xmentee = _foreign_program(world)
+    a = world.matches["a"].pk
+    c = world.matches["c"].pk
+    missing = 10 ** 9
+    # workspace items: a goal / message of another program, through pair A, vs an id that does not exist
+    checks = [
+        ("mentee", "workspace_update_goal", lambda i: _ws_body(a, goal_id=i, version=1, title="x"),
+         foreign_goal.pk),
+        ("mentee", "workspace_edit_message", lambda i: _ws_body(a, message_id=i, body="x"), foreign_message.pk),
+        # pairs: another program's pair, and another pair of this program
+        ("mentee", "workspace_view", lambda i: {"match_id": i}, foreign_match.pk),
+        ("mentee", "workspace_post_message", lambda i: {"match_id": i, "body": "x"}, c),
+        ("mentee", "end_match", lambda i: {"match_id": i, "reason": "x"}, c),
+        ("mentee", "end_match", lambda i: {"match_id": i, "reason": "x"}, foreign_match.pk),
+        ("coordinator", "nudge", lambda i: {"match_ids": [i]}, foreign_match.pk),
+        # participants of another program
+        ("coordinator", "review_mentor", lambda i: {"participant_id": i, "approve": True},
+         person(other, "xmentor").pk),
+        ("coordinator", "remove_participant", lambda i: {"participant_id": i, "reason": "x"},
+         person(other, "xmentee").pk),
+        ("coordinator", "set_capacity", lambda i: {"participant_id": i, "capacity": 2}, person(other, "xmentor").pk),
+        ("mentee3", "request_mentor", lambda i: {"mentor_id": i}, person(other, "xmentor").pk),
+        ("coordinator", "manual_match", lambda i: {"mentee_id": i, "mentor_id": world.pk("mentor9")},
+         person(other, "xmentee").pk),
+    ]
+    # requests: another mentee's request in this program
+    _free(world, "mentee3")
+    foreign_request = mentorship.request_mentor(world.program, identity("mentee3"), world.pk("mentor9"), "Hi").pk
+    checks += [("mentee", "withdraw_request", lambda i: {"request_id": i}, foreign_request),
+               ("mentor", "respond_request", lambda i: {"request_id": i, "accept": False}, foreign_request)]
+    # runs of another program
+    run = matching_runs.start_run(other, identity("coordinator", staff=True), {})
+    checks += [("coordinator", name, lambda i: {"run_id": i}, run.pk)
+               for name in ("run_status", "publish_run", "discard_run", "resolve_run")]
+    checks.append(("coordinator", "edit_proposal", lambda i: {"run_id": i, "mentee_id": 1}, run.pk))
+    compared = 0
+    for caller, handler, body, existing in checks:
+        with_existing, with_missing = body(existing), body(missing)
+        found = rolled_back(lambda c=caller, h=handler, b=with_existing: call(world.usage, c, h, b))
+        absent = rolled_back(lambda c=caller, h=handler, b=with_missing: call(world.usage, c, h, b))
+        assert found.status == absent.status == 404, (handler, found.body, absent.body)
+        assert found.body == absent.body, (handler, found.body, absent.body)
+        compared += 1
+    # the ics download (GET) too
+    found = call(world.usage, "mentee", "workspace_meeting_ics", query=f"match_id={foreign_match.pk}&meeting_id=1")
+    absent = call(world.usage, "mentee", "workspace_meeting_ics", query=f"match_id={missing}&meeting_id=1")
+    assert found.status == absent.status == 404 and found.body == absent.body
+    assert MentorshipRequest.objects.get(pk=foreign_request).state == "requested"
+    print(f"\n[permissions] {compared + 1} foreign-vs-missing id pairs answered with identical 404 bodies")
+
+
+def _ws_body(match_id, **fields):
+    return dict(fields, match_id=match_id)
+
+
+@pytest.mark.django_db
+def test_not_found_paths_run_the_same_queries(world):
+    """A foreign pair and a missing one cost the same statements (no early return before the lookup)."""
+    other, foreign_match, *_rest = _foreign_program(world)
+    for caller, handler, body in (("mentee", "end_match", {"reason": "x"}),
+                                  ("mentee", "workspace_post_message", {"body": "x"}),
+                                  ("mentee", "workspace_view", {})):
+        c_pair = dict(body, match_id=world.matches["c"].pk)
+        found = rolled_back(lambda c=caller, h=handler, b=c_pair: call(world.usage, c, h, b))
+        absent = rolled_back(lambda c=caller, h=handler, b=dict(body, match_id=10 ** 9): call(world.usage, c, h, b))
+        assert found.status == absent.status == 404
+        assert found.queries == absent.queries, (handler, found.queries, absent.queries)
