@@ -229,20 +229,12 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
         policy.require("configure", self.identity(), message=_("Only the course team can change this assessment."))
         if not isinstance(data, dict) or not isinstance(data.get("definition", {}), dict):
             raise ValidationError(_("Send the settings as a JSON object."))
-        display_name = data.get("display_name", self.display_name)
-        slug = data.get("program_slug", self.program_slug)
-        errors = {}
-        if not isinstance(display_name, str) or not display_name.strip() or len(display_name) > 255:
-            errors["display_name"] = _("Give the block a name of at most 255 characters.")
-        if not isinstance(slug, str) or not olx.IDENT_SLUG.match(slug):
-            errors["program_slug"] = _("Use 1-64 lowercase letters, digits, - or _ for the program name.")
-        if errors:
-            raise ValidationError(_("Some settings need your attention."), errors)
+        display_name, slug = self.clean_name_and_slug(data)
         try:
             definition = clean_definition(dict(self.clean_definition(), **data.get("definition", {})))
         except ConfigurationError as error:
             raise ValidationError(error.message, {"definition": error.message}) from None
-        self.display_name, self.program_slug, self.definition = display_name.strip(), slug, definition
+        self.display_name, self.program_slug, self.definition = display_name, slug, definition
         return {"saved": True}
 
     @classmethod
@@ -250,20 +242,12 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
         """Read the block from OLX; bad OLX names the element and the problem."""
         block = runtime.construct_xblock_from_class(cls, keys)
         block.definition = olx.assessment_from_node(node)
-        if node.get("display_name"):
-            block.display_name = node.get("display_name")
-        slug = node.get("program", "mentoring")
-        if not olx.IDENT_SLUG.match(slug):
-            olx.fail(node, _('"program" must be 1-64 lowercase letters, digits, - or _'))
-        block.program_slug = slug
+        block.read_name_and_slug(node)
         return block
 
     def add_xml_to_node(self, node):
         """Write the block and its definition as OLX."""
-        node.tag = self.scope_ids.block_type
-        node.set("xblock-family", self.entry_point)
-        node.set("display_name", self.display_name)
-        node.set("program", self.program_slug)
+        self.write_name_and_slug(node)
         olx.assessment_to_node(self.clean_definition(), node)
 
     @staticmethod

@@ -10,8 +10,8 @@ from webob import Response
 from xblock.core import XBlock
 from xblock.utils.resources import ResourceLoader
 
-from .. import compat
-from ..errors import MentoringError
+from .. import compat, olx
+from ..errors import MentoringError, ValidationError
 from ..identity import identity_for_block
 from ..services.programs import sync_program
 
@@ -87,6 +87,35 @@ def json_handler(func):
 
 class MentoringBlockMixin:
     """Identity, program and rendering helpers for the blocks. No queries and no rules here."""
+
+    def clean_name_and_slug(self, data):
+        """The display name and program name of a Studio submission, validated (a 400 names the fields)."""
+        display_name = data.get("display_name", self.display_name)
+        slug = data.get("program_slug", self.program_slug)
+        errors = {}
+        if not isinstance(display_name, str) or not display_name.strip() or len(display_name) > 255:
+            errors["display_name"] = _("Give the block a name of at most 255 characters.")
+        if not isinstance(slug, str) or not olx.IDENT_SLUG.match(slug):
+            errors["program_slug"] = _("Use 1-64 lowercase letters, digits, - or _ for the program name.")
+        if errors:
+            raise ValidationError(_("Some settings need your attention."), errors)
+        return display_name.strip(), slug
+
+    def read_name_and_slug(self, node):
+        """Take the display name and program name from an OLX node (a bad program name names the element)."""
+        if node.get("display_name"):
+            self.display_name = node.get("display_name")
+        slug = node.get("program", "mentoring")
+        if not olx.IDENT_SLUG.match(slug):
+            olx.fail(node, _('"program" must be 1-64 lowercase letters, digits, - or _'))
+        self.program_slug = slug
+
+    def write_name_and_slug(self, node):
+        """Set the node's tag and the attributes every mentoring block exports."""
+        node.tag = self.scope_ids.block_type
+        node.set("xblock-family", self.entry_point)
+        node.set("display_name", self.display_name)
+        node.set("program", self.program_slug)
 
     def identity(self):
         """The caller, from the runtime's user service."""

@@ -249,15 +249,7 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
                        message=_("Only the course team can change the program's settings."))
         if not isinstance(data, dict):
             raise ValidationError(_("Send the settings as a JSON object."))
-        display_name = data.get("display_name", self.display_name)
-        slug = data.get("program_slug", self.program_slug)
-        errors = {}
-        if not isinstance(display_name, str) or not display_name.strip() or len(display_name) > 255:
-            errors["display_name"] = _("Give the block a name of at most 255 characters.")
-        if not isinstance(slug, str) or not olx.IDENT_SLUG.match(slug):
-            errors["program_slug"] = _("Use 1-64 lowercase letters, digits, - or _ for the program name.")
-        if errors:
-            raise ValidationError(_("Some settings need your attention."), errors)
+        display_name, slug = self.clean_name_and_slug(data)
         changes = data.get("config", {})
         if not isinstance(changes, dict):
             raise ValidationError(_("Send the program configuration as a JSON object."),
@@ -266,7 +258,7 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
             config = clean_config(dict(self.program_config(), **changes))
         except ConfigurationError as error:
             raise ValidationError(error.message, {"config": error.message}) from None
-        self.display_name, self.program_slug, self.config = display_name.strip(), slug, config
+        self.display_name, self.program_slug, self.config = display_name, slug, config
         return {"saved": True}
 
     # ---- OLX ---------------------------------------------------------------------------------
@@ -276,20 +268,12 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
         """Read the block and its configuration from OLX; bad OLX names the element and the problem."""
         block = runtime.construct_xblock_from_class(cls, keys)
         block.config = olx.program_config_from_node(node)
-        if node.get("display_name"):
-            block.display_name = node.get("display_name")
-        slug = node.get("program", "mentoring")
-        if not olx.IDENT_SLUG.match(slug):
-            olx.fail(node, _('"program" must be 1-64 lowercase letters, digits, - or _'))
-        block.program_slug = slug
+        block.read_name_and_slug(node)
         return block
 
     def add_xml_to_node(self, node):
         """Write the block and its configuration as OLX."""
-        node.tag = self.scope_ids.block_type
-        node.set("xblock-family", self.entry_point)
-        node.set("display_name", self.display_name)
-        node.set("program", self.program_slug)
+        self.write_name_and_slug(node)
         olx.program_config_to_node(self.program_config(), node)
 
     @staticmethod
