@@ -51,3 +51,12 @@ def emails_sent(monkeypatch, mailoutbox):
     """Emails sent on commit; the test's transaction never commits, so on-commit callbacks run at once."""
     monkeypatch.setattr("django.db.transaction.on_commit", lambda callback, using=None, robust=False: callback())
     return mailoutbox
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """Events the blocks publish through the runtime (tracking, grades, completion), as (name, data)."""
+    events = []
+    from workbench.runtime import WorkbenchRuntime
+    monkeypatch.setattr(WorkbenchRuntime, "publish", lambda self, block, name, data: events.append((name, data)))
+    return events

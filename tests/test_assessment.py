@@ -58,14 +58,6 @@ def rows():
     return list(AssessmentResponse.objects.order_by("pk").values())
 
 
-@pytest.fixture
-def published(monkeypatch):
-    events = []
-    from workbench.runtime import WorkbenchRuntime
-    monkeypatch.setattr(WorkbenchRuntime, "publish", lambda self, block, name, data: events.append((name, data)))
-    return events
-
-
 def grades(events):
     return [data for name, data in events if name == "grade"]
 

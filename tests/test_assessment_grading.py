@@ -11,15 +11,6 @@ from .test_assessment import SELF_ANSWERS, add_mentee, assessment, grades, pair,
 ROLES = ("anonymous", "learner", "mentee", "mentor", "coordinator")
 
 
-@pytest.fixture
-def published(monkeypatch):
-    """Events the blocks publish, as (name, data)."""
-    events = []
-    from workbench.runtime import WorkbenchRuntime
-    monkeypatch.setattr(WorkbenchRuntime, "publish", lambda self, block, name, data: events.append((name, data)))
-    return events
-
-
 @pytest.mark.django_db
 def test_block_declares_score_and_completion(program, people):
     block = block_as(assessment("self_pre", weight="2.5"), "mentee")

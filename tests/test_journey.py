@@ -27,22 +27,6 @@ def snapshot(program):
     )
 
 
-@pytest.fixture
-def published(monkeypatch):
-    """Tracking events the blocks publish, as (name, data)."""
-    events = []
-    from workbench.runtime import WorkbenchRuntime
-    monkeypatch.setattr(WorkbenchRuntime, "publish", lambda self, block, name, data: events.append((name, data)))
-    return events
-
-
-@pytest.fixture
-def emails(monkeypatch, mailoutbox):
-    """Emails sent on commit; the test's transaction never commits, so callbacks run at once here."""
-    monkeypatch.setattr("django.db.transaction.on_commit", lambda callback, using=None, robust=False: callback())
-    return mailoutbox
-
-
 def second_mentor(program, name="mentor2", capacity=1):
     from mentoring_xblock.demo import demo_people
     from mentoring_xblock.services.participants import join_program, save_profile
@@ -96,7 +80,7 @@ def test_incomplete_profile_gets_no_suggestions(program_usage, program, people):
 @pytest.mark.parametrize("person, status", [
     ("anonymous", 401), ("learner", 403), ("mentee", 200), ("mentor", 403), ("coordinator", 403),
 ])
-def test_request_mentor_for_every_role(program_usage, program, people, person, status, published, emails):
+def test_request_mentor_for_every_role(program_usage, program, people, person, status, published, emails_sent):
     result = ask(program_usage, program, mentee=person)
     assert result.status == status, result.body
     if status == 200:
@@ -105,7 +89,7 @@ def test_request_mentor_for_every_role(program_usage, program, people, person, s
         assert request.expires_at > timezone.now() + datetime.timedelta(days=6)
         assert ("edx.mentoring.request.created", {"request_id": request.pk, "program": "leadership"}) in published
         assert Notification.objects.filter(recipient=participant(program, "mentor"), kind="request_received").exists()
-        assert [message.to for message in emails] == [["mentor@example.com"]]
+        assert [message.to for message in emails_sent] == [["mentor@example.com"]]
     else:
         assert not MentorshipRequest.objects.exists()
 
@@ -208,7 +192,7 @@ def test_withdraw_someone_elses_request_is_not_found(program_usage, program, peo
 @pytest.mark.parametrize("person, status", [
     ("anonymous", 401), ("learner", 403), ("mentee", 403), ("mentor", 200), ("coordinator", 403),
 ])
-def test_respond_request_for_every_role(program_usage, program, people, person, status, published, emails):
+def test_respond_request_for_every_role(program_usage, program, people, person, status, published, emails_sent):
     request_id = ask(program_usage, program).body["request_id"]
     result = call(program_usage, person, "respond_request", {"request_id": request_id, "accept": True})
     assert result.status == status, result.body
@@ -380,7 +364,7 @@ def active_pair(usage, program):
 @pytest.mark.parametrize("person, status", [
     ("anonymous", 401), ("learner", 403), ("mentee", 200), ("mentor", 200), ("coordinator", 200),
 ])
-def test_end_match_for_every_role(program_usage, program, people, person, status, emails):
+def test_end_match_for_every_role(program_usage, program, people, person, status, emails_sent):
     match_id = active_pair(program_usage, program)
     result = call(program_usage, person, "end_match", {"match_id": match_id, "reason": "Goals reached"})
     assert result.status == status, result.body
@@ -437,15 +421,15 @@ def test_leaving_withdraws_open_requests_and_declines_incoming(program_usage, pr
 # ---- notifications -------------------------------------------------------------------------------
 
 @pytest.mark.django_db
-def test_notifications_email_and_badge(program_usage, program, people, emails):
+def test_notifications_email_and_badge(program_usage, program, people, emails_sent):
     assert call(program_usage, "mentor", "mark_read", {}).body == {"marked": 1}  # "approved as a mentor"
     request_id = ask(program_usage, program).body["request_id"]
-    assert [message.subject for message in emails] == ["New mentoring request from mentee"]
-    assert emails[0].to == ["mentor@example.com"] and "would like you to be their mentor" in emails[0].body
+    assert [message.subject for message in emails_sent] == ["New mentoring request from mentee"]
+    assert emails_sent[0].to == ["mentor@example.com"] and "would like you to be their mentor" in emails_sent[0].body
     html, _ = render(program_usage, "mentor")
     assert 'mentoring-count">1</span> new update' in html
     call(program_usage, "mentor", "respond_request", {"request_id": request_id, "accept": True})
-    assert emails[-1].subject == "mentor accepted your mentoring request"
+    assert emails_sent[-1].subject == "mentor accepted your mentoring request"
     assert call(program_usage, "mentor", "mark_read", {}).body == {"marked": 1}
     html, _ = render(program_usage, "mentor")
     assert "new update" not in html

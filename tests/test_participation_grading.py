@@ -19,14 +19,6 @@ def graded_usage(db):
     return parse_olx(olx)
 
 
-@pytest.fixture
-def published(monkeypatch):
-    events = []
-    from workbench.runtime import WorkbenchRuntime
-    monkeypatch.setattr(WorkbenchRuntime, "publish", lambda self, block, name, data: events.append((name, data)))
-    return events
-
-
 def grades(events):
     return [data for name, data in events if name == "grade"]
 
