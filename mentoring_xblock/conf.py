@@ -17,6 +17,10 @@ DEFAULTS = {
     "MENTORING_SUGGESTION_POOL_SECONDS": 30,
     # Course key used when the runtime has none (the XBlock SDK workbench).
     "MENTORING_WORKBENCH_COURSE_KEY": "course-v1:MentoringDemo+LEAD101+2026",
+    # With Celery on, exports with more rows than this are built by a worker and offered for download.
+    "MENTORING_ASYNC_EXPORT_ROWS": 20000,
+    # Days a finished export stays downloadable.
+    "MENTORING_EXPORT_DAYS": 7,
     # The workbench's development user service; refused unless DEBUG is on. Never set in production.
     "MENTORING_DEV_USER_SERVICE": False,
 }

@@ -80,12 +80,15 @@ def participants(program, role="", state="", matched="", search="", page=1):
         query = query.exclude(pk__in=open_matches.values("mentee")).filter(mentee_count=0)
     if search:
         query = query.filter(Q(username__icontains=search) | Q(display_name__icontains=search))
-    last_pair_activity = Match.objects.filter(Q(mentee=OuterRef("pk")) | Q(mentor=OuterRef("pk"))).order_by(
-        "-last_activity_at").values("last_activity_at")[:1]
-    query = query.annotate(last_activity=Subquery(last_pair_activity)).order_by("username", "pk")
+    # One indexed subquery per side (an OR across both foreign keys cannot use an index).
+    def latest(side):
+        return Subquery(Match.objects.filter(**{side: OuterRef("pk")}).order_by("-last_activity_at")
+                        .values("last_activity_at")[:1])
+    query = query.annotate(as_mentee=latest("mentee"), as_mentor=latest("mentor")).order_by("username", "pk")
     result = _page(query, page)
     result["items"] = [{"participant": p, "card": person_card(p, program.configuration),
-                        "last_activity": p.last_activity or p.modified} for p in result["items"]]
+                        "last_activity": max(d for d in (p.as_mentee, p.as_mentor, p.modified) if d)}
+                       for p in result["items"]]
     return result
 
 

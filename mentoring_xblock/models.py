@@ -476,3 +476,26 @@ class Notification(TimeStamped):
 
     class Meta:
         indexes = [models.Index(fields=["recipient", "read_at"])]
+
+
+class ExportJob(TimeStamped):
+    """
+    A large CSV export built by a Celery worker and kept for download for a few days.
+
+    .. pii: the exported rows (participants, pairs, responses) as CSV text.
+    .. pii_types: username, name, other
+    .. pii_retirement: local_api
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Failed")
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="exports")
+    kind = models.CharField(max_length=32)
+    requested_by = models.IntegerField()
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    rows = models.PositiveIntegerField(default=0)
+    content = models.TextField(blank=True)
+    error = models.TextField(blank=True)

@@ -64,3 +64,48 @@ def test_large_runs_go_to_celery_on_redis(program_usage, program, people, settin
         done.wait(0.2)
     assert done.is_set(), "the Celery worker did not finish the run"
     assert MatchingRun.objects.get(pk=result.body["run_id"]).metrics["matched"] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_large_exports_are_built_by_a_worker_and_offered_for_download(program_usage, program, people, settings,
+                                                                       celery_app_on_redis):
+    from webob import Request
+
+    from .harness import block_as
+    seed(program)
+    small = call(program_usage, "coordinator", "start_export", {"kind": "participants"})
+    assert small.body == {"mode": "download"}  # Celery off: streamed at once
+    settings.MENTORING_USE_CELERY = True
+    settings.MENTORING_ASYNC_EXPORT_ROWS = 5
+    started = call(program_usage, "coordinator", "start_export", {"kind": "participants"})
+    assert started.body["mode"] == "job" and started.body["state"] == "queued"
+    job_id = started.body["job_id"]
+    done = threading.Event()
+    for _attempt in range(100):
+        if call(program_usage, "coordinator", "export_status", {"job_id": job_id}).body["state"] == "ready":
+            done.set()
+            break
+        done.wait(0.2)
+    assert done.is_set(), "the Celery worker did not build the export"
+    block = block_as(program_usage, "coordinator")
+    response = block.runtime.handle(block, "export_download", Request.blank(f"/?job_id={job_id}"))
+    assert response.status_code == 200 and response.content_type == "text/csv"
+    lines = response.body.decode("utf-8").splitlines()
+    assert lines[0].startswith("participant_id") and len(lines) > 10
+    learner = block_as(program_usage, "mentee")
+    assert learner.runtime.handle(learner, "export_download", Request.blank(f"/?job_id={job_id}")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_export_job_errors(program_usage, program, people):
+    from mentoring_xblock.models import ExportJob
+    assert call(program_usage, "coordinator", "start_export", {"kind": "secrets"}).status == 400
+    assert call(program_usage, "coordinator", "export_status", {"job_id": "1"}).status == 400
+    assert call(program_usage, "coordinator", "export_status", {"job_id": 10**6}).status == 404
+    job = ExportJob.objects.create(program=program, kind="participants", requested_by=1)
+    from webob import Request
+
+    from .harness import block_as
+    block = block_as(program_usage, "coordinator")
+    not_ready = block.runtime.handle(block, "export_download", Request.blank(f"/?job_id={job.pk}"))
+    assert not_ready.status_code == 409

@@ -26,7 +26,7 @@ from .harness import HandlerResult, block_as, make_user, parse_olx
 FUTURE = (timezone.now() + datetime.timedelta(days=3)).replace(microsecond=0)
 # Callers: (name, description). ``anonymous`` is not signed in.
 CALLERS = ("anonymous", "learner", "mentee", "mentor", "mentee2", "mentee3", "mentor3", "coordinator")
-GET_HANDLERS = {"export_csv", "workspace_meeting_ics", "report", "learner_record"}
+GET_HANDLERS = {"export_csv", "export_download", "workspace_meeting_ics", "report", "learner_record"}
 
 
 def identity(name, staff=False):

@@ -178,6 +178,35 @@ class CoordinatorMixin:
                                                                   "count": len(matches)})
         return {"nudged": len(matches)}
 
+    @json_handler
+    def start_export(self, data, suffix=""):
+        """Ask for an export: ``{"kind": ...}`` -> download now, or a job a worker builds (large exports)."""
+        kind = _object(data).get("kind")
+        job = exports.start_export(self.program(), self.identity(), kind)
+        if job is None:
+            return {"mode": "download"}
+        return {"mode": "job", "job_id": job.pk, "state": job.state}
+
+    @json_handler
+    def export_status(self, data, suffix=""):
+        """Where a queued export is: ``{"job_id": n}``."""
+        job = exports.export_job(self.program(), self.identity(), _object(data).get("job_id"))
+        return {"job_id": job.pk, "kind": job.kind, "state": job.state, "rows": job.rows}
+
+    @XBlock.handler
+    def export_download(self, request, suffix=""):
+        """Download a finished export (``?job_id=n``)."""
+        job_id = request.GET.get("job_id", "")
+        try:
+            job = exports.export_job(self.program(), self.identity(), int(job_id) if job_id.isdigit() else job_id)
+        except MentoringError as error:
+            return json_response(error.as_dict(), error.status)
+        if job.state != "ready":
+            return json_response({"error": _("This export is not ready yet.")}, 409)
+        response = Response(body=job.content.encode("utf-8"), content_type="text/csv", charset="utf-8")
+        response.content_disposition = f'attachment; filename="{self.program_slug}-{job.kind}.csv"'
+        return response
+
     @XBlock.handler
     def export_csv(self, request, suffix=""):
         """Download a CSV (``?kind=participants|matches|meetings|responses|audit``), streamed."""

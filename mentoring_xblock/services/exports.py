@@ -5,13 +5,18 @@ Rows are produced in chunks from the database, so 100,000 rows use bounded memor
 spreadsheet would run as a formula are neutralised.
 """
 import csv
+import datetime
 import io
 
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import policy
-from ..errors import ValidationError
-from ..models import ActivityEvent, AssessmentResponse, Match, Meeting, Participant
+from ..conf import setting
+from ..errors import NotFound, ValidationError
+from ..models import ActivityEvent, AssessmentResponse, ExportJob, Match, Meeting, Participant
+from .programs import record_event
 
 CHUNK = 2000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -79,22 +84,80 @@ EXPORTS = {"participants": _participants, "matches": _matches, "meetings": _meet
            "responses": _responses, "audit": _audit}
 
 
-def export_rows(program, identity, kind):
-    """Check the caller and the kind; return a generator of CSV lines (text) for ``kind``."""
+def _check(identity, kind):
     policy.require("coordinate", identity)
     if kind not in EXPORTS:
         raise ValidationError(_("Choose what to export: {kinds}.").format(kinds=", ".join(EXPORTS)),
                               {"kind": _("Unknown export.")})
 
-    def lines():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        for row in EXPORTS[kind](program):
-            writer.writerow([safe_cell(value) for value in row])
-            if buffer.tell() > 64 * 1024:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
 
-    return lines()
+def _csv_chunks(rows):
+    """CSV text in chunks of about 64 KiB, formulas neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+ROW_COUNTS = {
+    "participants": lambda program: Participant.objects.filter(program=program).count(),
+    "matches": lambda program: Match.objects.filter(program=program).count(),
+    "meetings": lambda program: Meeting.objects.filter(match__program=program).count(),
+    "responses": lambda program: AssessmentResponse.objects.filter(program=program).count(),
+    "audit": lambda program: ActivityEvent.objects.filter(program=program).count(),
+}
+
+
+def start_export(program, identity, kind):
+    """
+    How the coordinator gets an export: streamed now (None), or an ExportJob a Celery worker builds.
+
+    Large exports go to the LMS's workers when MENTORING_USE_CELERY is on; the job is offered for
+    download when ready and kept for MENTORING_EXPORT_DAYS days.
+    """
+    _check(identity, kind)
+    if not setting("MENTORING_USE_CELERY") or ROW_COUNTS[kind](program) <= setting("MENTORING_ASYNC_EXPORT_ROWS"):
+        return None
+    ExportJob.objects.filter(program=program, created__lt=timezone.now() - datetime.timedelta(
+        days=setting("MENTORING_EXPORT_DAYS"))).delete()
+    job = ExportJob.objects.create(program=program, kind=kind, requested_by=identity.user_id)
+    record_event(program, identity.user_id, "export.requested", job, kind=kind)
+    from ..tasks import build_export  # pylint: disable=import-outside-toplevel
+    transaction.on_commit(lambda: build_export.delay(job.pk))
+    return job
+
+
+def build_export(job_id):
+    """Write a queued export's CSV into its job (run by a Celery worker)."""
+    job = ExportJob.objects.select_related("program").get(pk=job_id)
+    if job.state != ExportJob.State.QUEUED:
+        return job
+    try:
+        rows = list(EXPORTS[job.kind](job.program))
+        job.content, job.rows, job.state = "".join(_csv_chunks(rows)), len(rows) - 1, ExportJob.State.READY
+    except Exception as error:  # pylint: disable=broad-except  # a failed export must say so
+        job.state, job.error = ExportJob.State.FAILED, str(error)[:2000]
+    job.save(update_fields=["content", "rows", "state", "error", "modified"])
+    return job
+
+
+def export_job(program, identity, job_id):
+    """A coordinator's export job of this program (404 otherwise)."""
+    policy.require("coordinate", identity)
+    if isinstance(job_id, bool) or not isinstance(job_id, int):
+        raise ValidationError(_("Say which export with its number."), {"job_id": _("Not a valid id.")})
+    job = ExportJob.objects.filter(program=program, pk=job_id).first()
+    if job is None:
+        raise NotFound(_("There is no such export."))
+    return job
+
+
+def export_rows(program, identity, kind):
+    """Check the caller and the kind; return a generator of CSV lines (text) for ``kind``."""
+    _check(identity, kind)
+    return _csv_chunks(EXPORTS[kind](program))

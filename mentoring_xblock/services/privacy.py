@@ -62,9 +62,12 @@ def retire_user(user_id, reason=None):
 
     reason = reason or _("The participant's account was closed")
     counts = {"participants": 0, "messages": 0, "reflections": 0, "requests": 0, "responses": 0,
-              "notifications": 0, "matches_ended": 0}
+              "notifications": 0, "matches_ended": 0, "exports": 0}
     with transaction.atomic():
         people = list(Participant.objects.select_for_update().filter(user_id=user_id).order_by("pk"))
+        # Prepared CSV exports of their programs may list them: drop those files (they can be made again).
+        from ..models import ExportJob  # pylint: disable=import-outside-toplevel
+        counts["exports"], _kinds = ExportJob.objects.filter(program_id__in=[p.program_id for p in people]).delete()
         names = {value for person in people for value in (person.username, person.display_name) if value}
         now = timezone.now()
         for person in people:

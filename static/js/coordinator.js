@@ -65,6 +65,25 @@
             }, 1500);
         }
 
+        function pollExport(link, jobId) {
+            global.setTimeout(function () {
+                M.call(runtime, root, 'export_status', {job_id: jobId}).then(function (result) {
+                    if (result.ok && result.body.state === 'queued') { pollExport(link, jobId); return; }
+                    if (!result.ok || result.body.state !== 'ready') {
+                        M.announce(root, gettext('The export failed. Please try again later.'));
+                        return;
+                    }
+                    var ready = document.createElement('a');
+                    ready.href = runtime.handlerUrl(M.rootOf(root), 'export_download', '', 'job_id=' + jobId);
+                    ready.setAttribute('download', '');
+                    ready.textContent = gettext('Download the prepared export');
+                    link.parentNode.appendChild(document.createTextNode(' '));
+                    link.parentNode.appendChild(ready);
+                    M.announce(root, gettext('Your export is ready to download.'));
+                });
+            }, 2000);
+        }
+
         function bind() {
             if (pollTimer) { global.clearTimeout(pollTimer); pollTimer = null; }
             region.querySelectorAll('[data-tab-name]').forEach(function (button) {
@@ -88,9 +107,23 @@
                 });
             });
             region.querySelectorAll('[data-export]').forEach(function (link) {
-                link.setAttribute('href', runtime.handlerUrl(M.rootOf(root), 'export_csv', '',
-                                                             'kind=' + link.getAttribute('data-export')));
+                var kind = link.getAttribute('data-export');
+                link.setAttribute('href', runtime.handlerUrl(M.rootOf(root), 'export_csv', '', 'kind=' + kind));
                 link.setAttribute('download', '');
+                link.addEventListener('click', function (event) {
+                    if (link.getAttribute('data-checked')) { return; }  // small export: the browser downloads it
+                    event.preventDefault();
+                    M.call(runtime, root, 'start_export', {kind: kind}).then(function (result) {
+                        if (!result.ok) { M.announce(root, result.body.error || gettext('Something went wrong.')); return; }
+                        if (result.body.mode === 'download') {
+                            link.setAttribute('data-checked', 'true');
+                            link.click();
+                            return;
+                        }
+                        M.announce(root, gettext('This export is large: it is being prepared. A download link will appear here.'));
+                        pollExport(link, result.body.job_id);
+                    });
+                });
             });
             region.querySelectorAll('form[data-handler]').forEach(function (form) {
                 form.addEventListener('submit', function (event) {
