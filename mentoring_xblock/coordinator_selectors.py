@@ -8,6 +8,7 @@ import datetime
 from django.db.models import Avg, Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from .models import ActivityEvent, AssessmentResponse, Match, MatchingRun, Meeting, Participant, RunProposal
 from .selectors import person_card, program_counts
@@ -151,7 +152,45 @@ def matching_view(program, run_id=None, page=1):
     return state
 
 
+AUDIT_LABELS = {
+    "participant.joined": gettext_lazy("joined the program"),
+    "participant.left": gettext_lazy("left the program"),
+    "participant.removed": gettext_lazy("removed from the program"),
+    "participant.retired": gettext_lazy("account closed (data removed)"),
+    "profile.saved": gettext_lazy("saved a profile"),
+    "mentor.approved": gettext_lazy("approved a mentor"),
+    "mentor.rejected": gettext_lazy("did not approve a mentor"),
+    "mentor.paused": gettext_lazy("paused mentoring"),
+    "mentor.resumed": gettext_lazy("resumed mentoring"),
+    "mentor.capacity_changed": gettext_lazy("changed a mentor's capacity"),
+    "request.created": gettext_lazy("asked a mentor"),
+    "request.queued": gettext_lazy("joined the matching queue"),
+    "request.withdrawn": gettext_lazy("withdrew a request"),
+    "request.accepted": gettext_lazy("accepted a request"),
+    "request.declined": gettext_lazy("declined a request"),
+    "request.expired": gettext_lazy("a request expired"),
+    "match.accepted": gettext_lazy("accepted a proposed match"),
+    "match.rematch_requested": gettext_lazy("asked to be re-matched"),
+    "match.created_by_hand": gettext_lazy("proposed a pair by hand"),
+    "match.ended": gettext_lazy("ended a pair"),
+    "match.completed": gettext_lazy("completed a pair"),
+    "match.nudged": gettext_lazy("nudged a pair"),
+    "run.started": gettext_lazy("started a matching run"),
+    "run.edited": gettext_lazy("changed a matching draft"),
+    "run.resolved": gettext_lazy("solved a matching draft again"),
+    "run.published": gettext_lazy("published a matching run"),
+    "run.discarded": gettext_lazy("discarded a matching draft"),
+    "export.requested": gettext_lazy("asked for a large export"),
+    "assessment.draft_saved": gettext_lazy("saved an assessment draft"),
+    "assessment.submitted": gettext_lazy("submitted an assessment"),
+    "assessment.rescored": gettext_lazy("rescored an assessment"),
+}
+
+
 def audit(program, page=1):
-    """The program's activity log, newest first (two queries)."""
+    """The program's activity log, newest first, with readable labels (two queries)."""
     query = ActivityEvent.objects.filter(program=program).order_by("-created", "-pk")
-    return _page(query, page, size=50)
+    result = _page(query, page, size=50)
+    for event in result["items"]:
+        event.label = str(AUDIT_LABELS.get(event.verb, event.verb))
+    return result
