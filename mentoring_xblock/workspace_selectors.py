@@ -90,6 +90,9 @@ ACTIVITY_SENTENCES = {
     "match.accepted": gettext_noop("{actor} accepted the match"),
     "request.accepted": gettext_noop("{actor} accepted the request; the mentorship started"),
     "match.ended": gettext_noop("{actor} ended the mentorship"),
+    "match.nudged": gettext_noop("{actor} sent the pair a reminder"),
+    "match.created_by_hand": gettext_noop("{actor} proposed this pair"),
+    "match.rematch_requested": gettext_noop("{actor} asked to be re-matched"),
     "match.completed": gettext_noop("The mentorship was completed"),
 }
 

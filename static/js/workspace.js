@@ -126,10 +126,11 @@
             });
         }
 
-        openers().forEach(function (button) {
-            button.addEventListener('click', function () {
-                if (button.getAttribute('aria-expanded') === 'true') { close(); } else { open(button); }
-            });
+        // Delegated, so that buttons added later (the coordinator's pair health tab) open it too.
+        root.addEventListener('click', function (event) {
+            var button = event.target.closest('[data-workspace]');
+            if (!button || !root.contains(button)) { return; }
+            if (button.getAttribute('aria-expanded') === 'true') { close(); } else { open(button); }
         });
         target.addEventListener('keydown', function (event) {
             if (event.key === 'Escape' && !event.target.closest('textarea, input, select')) { close(); }

@@ -80,9 +80,9 @@ def test_coordinator_runs_the_program(demo_server, browser, shots):
     assert proposed > 0 and f"{proposed + 1} of" in summary  # one mentee was taken out of the draft
 
     # A mentee accepts; the pair goes quiet; the coordinator nudges it.
-    (mentee,), = demo_server.query(
-        "SELECT p.username FROM mentoring_xblock_match m JOIN mentoring_xblock_participant p ON m.mentee_id = p.id "
-        "WHERE m.state = 'proposed' ORDER BY m.id LIMIT 1")
+    (mentee, mentee_display), = demo_server.query(
+        "SELECT p.username, p.display_name FROM mentoring_xblock_match m JOIN mentoring_xblock_participant p "
+        "ON m.mentee_id = p.id WHERE m.state = 'proposed' ORDER BY m.id LIMIT 1")
     learner = browser.new_page(viewport={"width": 1280, "height": 900})
     learner.goto(program_page(demo_server, mentee))
     learner.get_by_role("button", name="Accept this mentor").click()
@@ -93,6 +93,12 @@ def test_coordinator_runs_the_program(demo_server, browser, shots):
     assert "1 pair is at risk" in cockpit(page).inner_text()
     shots.take(page, "pair-health", selector=".mentoring-coordinator")
     done_after(page, cockpit(page).get_by_role("button", name="Nudge all pairs at risk").click)
+    # The coordinator reads the quiet pair's workspace (metadata only, at the program's default privacy).
+    cockpit(page).get_by_role("button", name=f"Read the workspace of {mentee_display}'s pair").click()
+    workspace = page.locator(".mentoring-workspace-root")
+    workspace.locator(".ws-title").wait_for()
+    assert page.evaluate("document.activeElement.classList.contains('ws-title')")
+    shots.take(page, "coordinator-reads-workspace", selector=".mentoring-workspace-root")
     nudged = demo_server.query("SELECT COUNT(*) FROM mentoring_xblock_activityevent WHERE verb = 'match.nudged'")
     assert nudged == [(1,)]
 
