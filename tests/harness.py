@@ -55,11 +55,11 @@ class HandlerResult:
         return self.body.get("error") if isinstance(self.body, dict) else None
 
 
-def call(usage_id, person, handler, data=None, method="POST", raw_body=None):
+def call(usage_id, person, handler, data=None, method="POST", raw_body=None, query=""):
     """Call ``handler`` of the block as ``person`` with ``data`` as JSON; return status, JSON, query count."""
     block = block_as(usage_id, person)
     body = raw_body if raw_body is not None else json.dumps(data if data is not None else {}).encode("utf-8")
-    request = Request.blank("/", method=method, body=body if method == "POST" else None,
+    request = Request.blank("/?" + query if query else "/", method=method, body=body if method == "POST" else None,
                             content_type="application/json")
     with CaptureQueriesContext(connection) as queries:
         response = block.runtime.handle(block, handler, request)

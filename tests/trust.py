@@ -5,14 +5,11 @@ with ``mentor3``; ``mentor9`` is an approved mentor without mentees. Pair A's wo
 every item, written by ``mentee``. A check-in assessment block belongs to the same program.
 """
 import datetime
-import json
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db import transaction
 from django.utils import timezone
-from webob import Request
 
 from mentoring_xblock.demo import demo_people
 from mentoring_xblock.identity import Identity
@@ -21,7 +18,8 @@ from mentoring_xblock.services import mentorship
 from mentoring_xblock.services import workspace as ws
 from mentoring_xblock.services.participants import join_program, save_profile
 
-from .harness import HandlerResult, block_as, make_user, parse_olx
+from .harness import call as harness_call
+from .harness import make_user, parse_olx
 
 FUTURE = (timezone.now() + datetime.timedelta(days=3)).replace(microsecond=0)
 # Callers: (name, description). ``anonymous`` is not signed in.
@@ -95,19 +93,9 @@ def build_world(program_usage, program):
 
 def call(usage_id, caller, handler, data=None, query="", raw_body=None):
     """Call a handler (GET for the download handlers, with ``query``); return status, body, query count."""
-    block = block_as(usage_id, caller)
     if handler in GET_HANDLERS:
-        request = Request.blank("/?" + query, method="GET")
-    else:
-        body = raw_body if raw_body is not None else json.dumps(data if data is not None else {}).encode("utf-8")
-        request = Request.blank("/", method="POST", body=body, content_type="application/json")
-    with CaptureQueriesContext(connection) as queries:
-        response = block.runtime.handle(block, handler, request)
-    try:
-        parsed = json.loads(response.body.decode("utf-8")) if response.body else None
-    except ValueError:
-        parsed = response.body.decode("utf-8", "replace")
-    return HandlerResult(response.status_code, parsed, len(queries))
+        return harness_call(usage_id, caller, handler, method="GET", query=query)
+    return harness_call(usage_id, caller, handler, data, raw_body=raw_body)
 
 
 def status_class(status):

@@ -236,6 +236,36 @@ def _print_row(row, compare):
               f"({_share(total, reference):.3f}% of optimum)")
 
 
+TARGET_SCORE_S, TARGET_SCORE_MIB = 20.0, 2048.0  # 100000x10000 score + top-k prune, 2 cores
+TARGET_END_TO_END_S = 1.0  # 10000x2000 k=30 score + prune + solve
+TARGET_ORTOOLS_RATIO, TARGET_QUALITY = 2.0, 99.99  # 100000x10000 k=30 solve vs OR-Tools
+
+
+def _targets(row) -> list[str]:
+    """Performance targets that apply to this row, each with its measured value and verdict."""
+    out = []
+
+    def verdict(ok):
+        return "met" if ok else "NOT met"
+    if row["size"].startswith("100000x10000"):
+        ok = row["score_prune_s"] < TARGET_SCORE_S and row["peak_score_mib"] < TARGET_SCORE_MIB
+        out.append(f"target 1 (score+prune < {TARGET_SCORE_S:.0f} s, < 2 GiB): {row['score_prune_s']:.2f} s, "
+                   f"+{row['peak_score_mib']:.0f} MiB -> {verdict(ok)}")
+    if row["size"] == "10000x2000:30":
+        total = row["score_prune_s"] + row["solve_s"]
+        out.append(f"target 2 (end to end < {TARGET_END_TO_END_S:.0f} s): {total:.2f} s -> "
+                   f"{verdict(total < TARGET_END_TO_END_S)}")
+    ortools = row.get("ortools")
+    if row["size"] == "100000x10000:30" and ortools and "total" in ortools:
+        ratio = row["solve_s"] / max(ortools["solve"] + ortools["build"], 1e-9)
+        quality = _share(row["total"], ortools["total"])
+        ok = ratio <= TARGET_ORTOOLS_RATIO and row["matched"] >= ortools["flow"] and quality >= TARGET_QUALITY
+        out.append(f"target 3 (solve <= {TARGET_ORTOOLS_RATIO:.0f}x OR-Tools, max matched, >= "
+                   f"{TARGET_QUALITY}%): {ratio:.2f}x, matched {row['matched']}/{ortools['flow']}, "
+                   f"{quality:.4f}% -> {verdict(ok)}")
+    return out
+
+
 def run_bench(args) -> int:
     """Execute the ``bench`` command."""
     sizes = args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES)
@@ -252,5 +282,7 @@ def run_bench(args) -> int:
             row = queue.get()
             child.join()
             _print_row(row, args.compare)
+            for line in _targets(row):
+                print(f"{'':>30}{line}")
             sys.stdout.flush()
     return 0

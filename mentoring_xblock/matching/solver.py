@@ -11,15 +11,26 @@ mentees to columns (scipy's LAPJVsp, ``min_weight_full_bipartite_matching``) the
 * ``score``: staying unmatched costs ``R + 1`` (a zero-score match), so the optimum is the
   maximum total score. Pairs below ``min_score`` are removed first.
 
+Faster exact paths (same optimum): for ``participation`` the maximum matched count ``nu`` is
+computed first (Hopcroft-Karp, ``maximum_bipartite_matching`` on the slot graph). When ``nu``
+saturates the smaller side (every slot filled, or every mentee matched), the lexicographic
+optimum is simply the min-cost full matching of that side, solved without any "unmatched"
+columns (LAPJVsp then runs shortest paths only from the small side: 4x faster on
+oversubscribed cohorts). Otherwise the unmatched cost starts small (4 R + 2, then 64 R + 2),
+which keeps LAPJVsp's searches short; a solution that matches ``nu`` mentees is optimal among
+all maximum matchings, hence the lexicographic optimum; failing that, the always-sufficient
+``n_max * R + 2`` is used.
+
 With integer costs (scores quantised to ``R = 2**20`` levels of the largest score) and all
-sums below 2**53, the float64 arithmetic of LAPJVsp is exact, so the result is provably
+sums below 2**52, the float64 arithmetic of LAPJVsp is exact, so the result is provably
 optimal for the quantised scores (``SolveResult.optimal``). Cohorts too large for that fall
 back to float costs (optimal up to rounding).
 
-Large cohorts: when the slot-expanded graph exceeds ``exact_edge_limit`` edges, each mentor
-keeps only its ``prune_factor * capacity`` best incoming edges (plus every mentee's best
-``prune_mentee_edges`` edges) before the exact solve; ``optimal`` is then False (in the
-benchmarks this loses < 0.01 % of the optimum, see docs/matching.md).
+Large cohorts: when the slot-expanded graph exceeds ``exact_edge_limit`` edges, it is still
+solved exactly if one side is much smaller than the other and can be saturated (see
+``SATURATING_SIDE_SHARE``); otherwise each mentor keeps only its ``prune_factor * capacity``
+best incoming edges (plus every mentee's best ``prune_mentee_edges`` edges) before the exact
+solve; ``optimal`` is then False (see docs/matching.md for the measured loss).
 """
 
 from __future__ import annotations
@@ -29,7 +40,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
+from scipy.sparse.csgraph import connected_components, maximum_bipartite_matching, min_weight_full_bipartite_matching
 
 from .model import OBJECTIVES
 from .scoring import CandidateSet
@@ -39,6 +50,11 @@ CAPACITY = "capacity"
 BELOW_MIN_SCORE = "below_min_score"
 SCORE_LEVELS = 1 << 20
 EXACT_SUM_LIMIT = float(1 << 52)
+# Graphs above ``exact_edge_limit`` expanded edges (but at most SATURATING_EDGE_FACTOR times it)
+# are still solved exactly when one side has at most SATURATING_SIDE_SHARE of the other's size
+# and can be saturated (LAPJVsp then only runs shortest paths from the small side).
+SATURATING_SIDE_SHARE = 0.6
+SATURATING_EDGE_FACTOR = 4
 
 
 @dataclass
@@ -109,49 +125,109 @@ def _prune(rows, cols, scores, capacity, factor, per_mentee):  # pylint: disable
     return keep
 
 
-def _assign(rows, cols, scores, capacity, n_mentees, objective):  # pylint: disable=too-many-arguments
-    """Exact b-matching of the given edges; returns (mentor per mentee or -1, provably exact)."""
+def _with_private_columns(slots: sp.csr_matrix, unmatched_cost: float) -> sp.csr_matrix:
+    """``slots`` with one extra column per row (its private "unmatched" column)."""
+    n, n_slots = slots.shape
+    ends = slots.indptr[1:]
+    data = np.insert(slots.data, ends, unmatched_cost)
+    indices = np.insert(slots.indices, ends, n_slots + np.arange(n, dtype=slots.indices.dtype))
+    indptr = slots.indptr + np.arange(n + 1, dtype=slots.indptr.dtype)
+    return sp.csr_matrix((data, indices, indptr), shape=(n, n_slots + n))
+
+
+def _assign(rows, cols, scores, capacity, n_mentees, objective,  # pylint: disable=too-many-arguments
+            saturating_only=False):
+    """Exact b-matching of the given edges; returns (mentor per mentee or -1, provably exact).
+
+    With ``saturating_only``, returns ``(None, False)`` unless the participation problem has a
+    full matching of its smaller side (the cheap case, see below).
+
+    ``participation``: the maximum matched count ``nu`` is computed first (Hopcroft-Karp on
+    the slot graph); the assignment is then solved with a small unmatched cost ``U`` (a few
+    score ranges), which keeps LAPJVsp's shortest-path searches short. If that optimum matches
+    ``nu`` mentees it maximises the score among all maximum matchings (any other one has the
+    same unmatched penalty), i.e. it is the lexicographic optimum; otherwise ``U`` grows, up
+    to the always-sufficient ``n_max * R + 2`` (n_max: mentees of the largest component).
+    """
     # pylint: disable=too-many-locals
     mentor_of = np.full(n_mentees, -1, dtype=np.int64)
     if rows.size == 0:
         return mentor_of, True
     # Compact to the mentees/mentors that have edges.
-    mentees, row_c = np.unique(rows, return_inverse=True)
-    mentors, col_c = np.unique(cols, return_inverse=True)
+    mentees, row_c = _compact(rows)
+    mentors, col_c = _compact(cols)
     n, m = mentees.size, mentors.size
     indegree = np.bincount(col_c, minlength=m)
     cap = np.minimum(capacity[mentors], indegree).astype(np.int64)
-    # Largest connected component (in mentees) bounds the lexicographic penalty.
-    graph = sp.coo_matrix((np.ones(rows.size), (row_c, col_c + n)), shape=(n + m, n + m))
-    _, labels = connected_components(graph, directed=False)
-    n_max = int(np.bincount(labels[:n]).max())
     top = float(scores.max()) if scores.size else 1.0
     top = top if top > 0 else 1.0
-    exact = float(n) * (n_max + 2) * SCORE_LEVELS < EXACT_SUM_LIMIT
-    if exact:
-        levels = float(SCORE_LEVELS)
-        value = np.rint(np.clip(scores, 0, None) / top * levels)
-    else:
-        levels = 1.0
-        value = np.clip(scores, 0, None) / top
-    unmatched_cost = n_max * levels + 2 if objective == "participation" else levels + 1
+    # Integer costs stay exact in float64 while every assignment sum is below 2**52; the
+    # small-penalty solves below never use a cost above 64 R + 2.
+    quantised = float(n) * (64 + 2) * SCORE_LEVELS < EXACT_SUM_LIMIT
+    levels = float(SCORE_LEVELS) if quantised else 1.0
+    value = np.clip(scores, 0, None) / top * levels
+    if quantised:
+        value = np.rint(value)
     # Expand mentors into capacity slots.
     slot_first = np.concatenate(([0], np.cumsum(cap)[:-1]))
     n_slots = int(cap.sum())
     reps = cap[col_c]
-    edge_rows = np.repeat(row_c, reps)
-    offsets = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
-    edge_cols = slot_first[np.repeat(col_c, reps)] + offsets
+    index = np.int32 if n_slots + n < 2**31 - 1 and int(reps.sum()) < 2**31 - 1 else np.int64
+    edge_rows = np.repeat(row_c.astype(index), reps)
+    # Slot columns: slot_first[mentor] + 0..cap-1 for each edge (a running count per edge).
+    first = np.cumsum(reps) - reps
+    edge_cols = np.repeat((slot_first[col_c] - first).astype(index), reps)
+    edge_cols += np.arange(edge_cols.size, dtype=index)
     edge_cost = np.repeat(levels + 1 - value, reps)
-    biadjacency = sp.csr_matrix(
-        (np.concatenate((edge_cost, np.full(n, unmatched_cost))),
-         (np.concatenate((edge_rows, np.arange(n))), np.concatenate((edge_cols, n_slots + np.arange(n))))),
-        shape=(n, n_slots + n))
-    _, column = min_weight_full_bipartite_matching(biadjacency)
+    if rows.size < 2 or bool((np.diff(row_c * m + col_c) > 0).all()):
+        # Edges sorted by (mentee, mentor) (as solve passes them): the expansion is already in
+        # CSR order with increasing slot columns per row.
+        indptr = np.concatenate(([0], np.cumsum(np.bincount(edge_rows, minlength=n)))).astype(index)
+        slots = sp.csr_matrix((edge_cost, edge_cols, indptr), shape=(n, n_slots))
+        slots.has_sorted_indices = True
+    else:
+        slots = sp.csr_matrix((edge_cost, (edge_rows, edge_cols)), shape=(n, n_slots))
+        slots.sort_indices()
+    if objective == "participation":
+        most = int((maximum_bipartite_matching(slots, perm_type="column") >= 0).sum())
+        costs = [4 * levels + 2, 64 * levels + 2]
+    else:
+        most, costs = None, [levels + 1]
+    if most is not None and most == min(n, n_slots):
+        # Every maximum matching saturates the smaller side: a full matching of that side with
+        # no "unmatched" columns at all is exactly the lexicographic optimum.
+        row, column = min_weight_full_bipartite_matching(slots)
+        mentor_of[mentees[row]] = mentors[np.repeat(np.arange(m), cap)[column]]
+        return mentor_of, quantised
+    if saturating_only:
+        return None, False
+    exact = quantised
+    for unmatched_cost in costs + [None]:
+        if unmatched_cost is None:  # always sufficient (lexicographic) penalty
+            n_max = _largest_component(row_c, col_c, n, m)
+            exact = quantised and float(n) * (n_max + 2) * SCORE_LEVELS < EXACT_SUM_LIMIT
+            unmatched_cost = n_max * levels + 2
+        _, column = min_weight_full_bipartite_matching(_with_private_columns(slots, unmatched_cost))
+        matched = column < n_slots
+        if most is None or int(matched.sum()) == most:
+            break
     slot_owner = np.repeat(np.arange(m), cap)
-    matched = column < n_slots
     mentor_of[mentees[matched]] = mentors[slot_owner[column[matched]]]
     return mentor_of, exact
+
+
+def _compact(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` for non-negative ints, in O(n + max)."""
+    present = np.bincount(values) > 0
+    code = np.cumsum(present) - 1
+    return np.flatnonzero(present), code[values]
+
+
+def _largest_component(row_c, col_c, n, m) -> int:
+    """Mentees in the largest connected component of the bipartite graph."""
+    graph = sp.coo_matrix((np.ones(row_c.size), (row_c, col_c + n)), shape=(n + m, n + m))
+    _, labels = connected_components(graph, directed=False)
+    return int(np.bincount(labels[:n]).max())
 
 
 def solve(candidates: CandidateSet, capacities, *, objective: str = "participation",
@@ -193,7 +269,9 @@ def solve(candidates: CandidateSet, capacities, *, objective: str = "participati
         capacity = np.maximum(capacity - np.bincount(fixed_cols, minlength=n_mentors), 0)
 
     forbid_rows, forbid_cols = _resolve_pairs(forbidden_pairs, candidates, "forbidden")
-    allowed = ~np.isin(keys, _edge_keys(forbid_rows, forbid_cols, n_mentors))
+    allowed = np.ones(keys.size, dtype=bool)
+    if forbid_rows.size:
+        allowed &= ~np.isin(keys, _edge_keys(forbid_rows, forbid_cols, n_mentors))
     allowed &= ~fixed[rows] & (capacity[cols] > 0)
     if keys.size:
         allowed &= np.concatenate(([True], keys[1:] != keys[:-1]))  # duplicate edges: keep first
@@ -209,12 +287,23 @@ def solve(candidates: CandidateSet, capacities, *, objective: str = "participati
     stats = {"edges": int(rows.size)}
     optimal = True
     method = "lapjvsp"
-    if int(capacity[cols].clip(0).sum()) > exact_edge_limit:
-        keep = _prune(rows, cols, scores, capacity, prune_factor, prune_mentee_edges)
-        rows, cols, scores = rows[keep], cols[keep], scores[keep]
-        optimal, method = False, "pruned-lapjvsp"
-        stats["pruned_edges"] = int(rows.size)
-    assigned, exact = _assign(rows, cols, scores, capacity, n_mentees, objective)
+    assigned = None
+    expanded = int(capacity[cols].clip(0).sum())
+    if expanded > exact_edge_limit:
+        slots = int(np.minimum(capacity, np.bincount(cols, minlength=n_mentors)).sum())
+        with_edges = int(np.unique(rows).size)
+        if objective == "participation" and expanded <= SATURATING_EDGE_FACTOR * exact_edge_limit \
+                and min(slots, with_edges) <= SATURATING_SIDE_SHARE * max(slots, with_edges):
+            # One side is much smaller: when it can be saturated, the exact solve only runs
+            # shortest paths from that side and stays fast even on a large graph.
+            assigned, exact = _assign(rows, cols, scores, capacity, n_mentees, objective, saturating_only=True)
+        if assigned is None:
+            keep = _prune(rows, cols, scores, capacity, prune_factor, prune_mentee_edges)
+            rows, cols, scores = rows[keep], cols[keep], scores[keep]
+            optimal, method = False, "pruned-lapjvsp"
+            stats["pruned_edges"] = int(rows.size)
+    if assigned is None:
+        assigned, exact = _assign(rows, cols, scores, capacity, n_mentees, objective)
     optimal = optimal and exact
     newly = assigned >= 0
     mentor_of[newly] = assigned[newly]

@@ -158,3 +158,56 @@ def test_medium_random_instance_matches_linear_program():
     assert result.total_score == pytest.approx(-lp.fun, abs=1e-6)
     assert np.bincount(result.mentor_of[result.mentor_of >= 0], minlength=m).max() <= capacities.max()
     assert (np.bincount(result.mentor_of[result.mentor_of >= 0], minlength=m) <= capacities).all()
+
+
+@pytest.mark.parametrize("length", [6, 70])
+def test_participation_needs_a_long_augmenting_path(length):
+    """The extra match costs ``length`` perfect pairs.
+
+    The small unmatched penalties (4R, 64R) are not enough: the solver must escalate and still
+    return the maximum matched count.
+    """
+    mentees = [f"e{i}" for i in range(length + 1)] + ["x1", "x2", "y"]
+    mentors = [f"m{i}" for i in range(length)] + ["spare", "q", "r1", "r2"]
+    edges = [(f"e{i}", f"m{i}", 1.0) for i in range(length)]
+    edges += [(f"e{i + 1}", f"m{i}", 0.01) for i in range(length)] + [("e0", "spare", 0.01)]
+    # Second component where neither side can be saturated (no full matching of either side).
+    edges += [("x1", "q", 0.5), ("x2", "q", 0.5), ("y", "r1", 0.5), ("y", "r2", 0.5)]
+    candidates = CandidateSet.from_edges(mentees, mentors, edges)
+    capacities = [1] * len(mentors)
+    result = solve(candidates, capacities)
+    assert result.matched == length + 3
+    assert result.optimal
+    assert result.total_score == pytest.approx(0.01 * (length + 1) + 1.0)
+    assert solve(candidates, capacities, objective="score").total_score == pytest.approx(length + 1.0)
+
+
+def test_saturating_side_paths_match_brute_force():
+    """Fewer slots than mentees (every slot filled) and the reverse (every mentee matched)."""
+    rng = np.random.default_rng(3)
+    for n_mentees, capacities in ((7, [1, 1, 2]), (4, [2, 2, 3])):
+        pairs = [(i, j) for i in range(n_mentees) for j in range(len(capacities))]
+        scores = list(np.round(rng.random(len(pairs)), 2))
+        candidates = _candidates(n_mentees, len(capacities), pairs, scores)
+        result = solve(candidates, capacities)
+        best_matched, best_total = brute_force(n_mentees, capacities, pairs, scores, [], [], "participation", None)
+        assert result.matched == best_matched and result.optimal
+        assert result.total_score == pytest.approx(best_total)
+
+
+def test_large_graph_path_stays_exact_when_one_side_is_small(monkeypatch):
+    from mentoring_xblock.matching import solver  # pylint: disable=import-outside-toplevel
+    monkeypatch.setattr(solver, "SATURATING_EDGE_FACTOR", 10**9)
+    rng = np.random.default_rng(11)
+    n, m = 120, 10
+    pairs = [(i, j) for i in range(n) for j in range(m) if rng.random() < 0.5]
+    scores = list(np.round(rng.random(len(pairs)), 3))
+    candidates = _candidates(n, m, pairs, scores)
+    capacities = rng.integers(1, 4, m)
+    reference = solve(candidates, capacities)
+    large = solve(candidates, capacities, exact_edge_limit=1)  # forces the large-graph branch
+    assert large.method == "lapjvsp" and large.optimal
+    assert large.matched == reference.matched == capacities.sum()
+    assert large.total_score == pytest.approx(reference.total_score)
+    balanced = solve(candidates, np.full(m, n // m), exact_edge_limit=1)  # not one-sided: pruned
+    assert balanced.method == "pruned-lapjvsp" and not balanced.optimal
