@@ -180,6 +180,8 @@ AUDIT_LABELS = {
     "run.resolved": gettext_lazy("solved a matching draft again"),
     "run.published": gettext_lazy("published a matching run"),
     "run.discarded": gettext_lazy("discarded a matching draft"),
+    "program.settings_changed": gettext_lazy("changed program settings"),
+    "program.settings_reset": gettext_lazy("went back to Studio's settings"),
     "export.requested": gettext_lazy("asked for a large export"),
     "assessment.draft_saved": gettext_lazy("saved an assessment draft"),
     "assessment.submitted": gettext_lazy("submitted an assessment"),

@@ -44,6 +44,8 @@ class Program(TimeStamped):
     # Snapshot of the authored configuration (validated by program_config), refreshed by the blocks.
     configuration = models.JSONField(default=dict, blank=True)
     configuration_hash = models.CharField(max_length=64, blank=True)
+    # Settings the course team changed in the LMS cockpit; they take precedence over the authored ones.
+    settings_overrides = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

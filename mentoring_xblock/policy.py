@@ -92,7 +92,7 @@ _WORKSPACE_WRITES = (
 _COORDINATOR_HANDLERS = (
     "coordinator_panel", "review_mentor", "set_capacity", "remove_participant", "start_run", "run_status",
     "edit_proposal", "resolve_run", "publish_run", "discard_run", "manual_match", "nudge", "export_csv",
-    "start_export", "export_status", "export_download",
+    "start_export", "export_status", "export_download", "save_settings", "reset_settings",
 )
 
 HANDLER_POLICY = {

@@ -438,3 +438,53 @@ def test_benchmark_command_prints_constant_query_counts(capsys):
     for line in lines:
         numbers = line.split()[-5:]
         assert numbers[0] == numbers[1], line  # the same number of queries at both sizes
+
+
+# ---- program settings from the LMS ---------------------------------------------------------------
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person", ROLES)
+def test_save_settings_for_every_role(program_usage, program, people, person):
+    result = call(program_usage, people[person], "save_settings", {"matching_mode": "coordinator"})
+    assert result.status == STAFF_ONLY[person]
+    program.refresh_from_db()
+    assert (program.configuration["matching_mode"] == "coordinator") == (result.status == 200)
+
+
+@pytest.mark.django_db
+def test_settings_changed_in_the_lms_win_over_studio_until_reset(program_usage, program, people):
+    changes = {"matching_mode": "coordinator", "request_expiry_days": 3, "criteria": {"topics": 5, "language": 2},
+               "agreement_template": {"expectations": "Weekly calls"}}
+    result = call(program_usage, "coordinator", "save_settings", dict(changes, privacy="metadata"))  # unchanged
+    assert result.status == 200 and result.body["overridden"] == sorted(changes)
+    render(program_usage, "mentee")  # the block syncs Studio's configuration: the overrides stay on top
+    program.refresh_from_db()
+    config = program.configuration
+    assert config["matching_mode"] == "coordinator" and config["request_expiry_days"] == 3
+    assert config["criteria"] == {"topics": 5.0, "language": 2.0}
+    assert config["agreement_template"]["expectations"] == "Weekly calls"
+    assert config["questions"]  # structure stays authored
+    html = call(program_usage, "coordinator", "coordinator_panel", {"tab": "settings"}).body["html"]
+    assert "Changed here" in html and "Use Studio" in html
+    assert call(program_usage, "coordinator", "reset_settings", {}).status == 200
+    render(program_usage, "mentee")
+    program.refresh_from_db()
+    assert program.configuration["matching_mode"] == "both" and program.settings_overrides == {}
+    assert ActivityEvent.objects.filter(verb="program.settings_changed").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body, field", [
+    ({}, "settings"),
+    ({"questions": []}, "questions"),
+    ({"matching_mode": "lottery"}, "matching_mode"),
+    ({"request_expiry_days": 0}, "request_expiry_days"),
+    ({"criteria": {"astrology": 1}}, "criteria"),
+    ({"starts": "2027-01-01", "ends": "2026-01-01"}, "ends"),
+])
+def test_save_settings_bad_input_changes_nothing(program_usage, program, people, body, field):
+    before = dict(program.configuration)
+    result = call(program_usage, "coordinator", "save_settings", body)
+    assert result.status == 400 and field in result.body["field_errors"], result.body
+    program.refresh_from_db()
+    assert program.configuration == before and program.settings_overrides == {}

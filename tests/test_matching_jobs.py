@@ -42,6 +42,7 @@ def celery_app_on_redis(settings):
     app = Celery("mentoring_tests", broker=settings.CELERY_BROKER_URL, backend=None, set_as_current=True)
     app.conf.update(task_always_eager=False, worker_hijack_root_logger=False, broker_connection_retry_on_startup=True)
     from mentoring_xblock import tasks  # noqa: F401  (registers the shared task on the app)
+    app.control.purge()  # tasks left in the broker by an interrupted earlier run would go first
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING", shutdown_timeout=10):
         yield app
 
@@ -56,7 +57,7 @@ def test_large_runs_go_to_celery_on_redis(program_usage, program, people, settin
     result = call(program_usage, "coordinator", "start_run", {})
     assert result.status == 200 and result.body["state"] == "queued"
     done = threading.Event()
-    for _attempt in range(100):
+    for _attempt in range(300):
         state = call(program_usage, "coordinator", "run_status", {"run_id": result.body["run_id"]}).body["state"]
         if state == "draft":
             done.set()
@@ -81,7 +82,7 @@ def test_large_exports_are_built_by_a_worker_and_offered_for_download(program_us
     assert started.body["mode"] == "job" and started.body["state"] == "queued"
     job_id = started.body["job_id"]
     done = threading.Event()
-    for _attempt in range(100):
+    for _attempt in range(300):
         if call(program_usage, "coordinator", "export_status", {"job_id": job_id}).body["state"] == "ready":
             done.set()
             break

@@ -129,6 +129,10 @@ def case(world, handler, caller):
         return {"match_ids": [a]}, set(), set()
     if handler == "export_csv":
         return "kind=participants", set(), set()
+    if handler == "save_settings":
+        return {"request_expiry_days": 10}, set(), set()
+    if handler == "reset_settings":
+        return {}, set(), set()
     if handler == "start_export":
         return {"kind": "participants"}, set(), set()
     if handler in ("export_status", "export_download"):

@@ -1,5 +1,6 @@
 """The coordinator's handlers, mixed into the program block. Staff status comes from the runtime only."""
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from webob import Response
 from xblock.core import XBlock
 
@@ -8,7 +9,14 @@ from ..errors import MentoringError, NotFound, ValidationError
 from ..services import coordination, exports, matching_runs
 from .base import json_handler, json_response
 
-TABS = ("overview", "participants", "matching", "health", "audit")
+CRITERION_LABELS = {
+    "topics": gettext_lazy("Shared goals (what the mentee wants, what the mentor offers)"),
+    "language": gettext_lazy("Shared language"),
+    "timezone": gettext_lazy("Close time zones"),
+    "availability": gettext_lazy("Overlapping weekly availability"),
+    "seniority": gettext_lazy("Mentor more senior than the mentee"),
+}
+TABS = ("overview", "participants", "matching", "health", "settings", "audit")
 
 
 def _object(data):
@@ -64,6 +72,11 @@ class CoordinatorMixin:
             context["health"] = coordinator_selectors.pair_health(program, at_risk_only=at_risk, page=_page(data))
         elif tab == "audit":
             context["audit"] = coordinator_selectors.audit(program, page=_page(data))
+        elif tab == "settings":
+            context["overridden"] = sorted(program.settings_overrides)
+            questions = {q["id"]: q["label"] for q in program.configuration["questions"]}
+            context["criteria"] = [(name, str(CRITERION_LABELS.get(name, questions.get(name, name))), weight)
+                                   for name, weight in sorted(program.configuration["criteria"].items())]
         return context
 
     def _coordinator_program(self):
@@ -177,6 +190,18 @@ class CoordinatorMixin:
         self.runtime.publish(self, "edx.mentoring.match.nudged", {"program": self.program_slug,
                                                                   "count": len(matches)})
         return {"nudged": len(matches)}
+
+    @json_handler
+    def save_settings(self, data, suffix=""):
+        """Change program settings for this course run: ``{"matching_mode": ..., "criteria": {...}, ...}``."""
+        program = coordination.save_settings(self.program(), self.identity(), _object(data))
+        return {"saved": True, "overridden": sorted(program.settings_overrides)}
+
+    @json_handler
+    def reset_settings(self, data, suffix=""):
+        """Go back to the settings authored in Studio."""
+        coordination.reset_settings(self.program(), self.identity())
+        return {"saved": True, "overridden": []}
 
     @json_handler
     def start_export(self, data, suffix=""):

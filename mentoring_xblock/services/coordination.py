@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 
 from .. import policy
 from ..conf import setting
-from ..errors import Conflict, NotFound, ValidationError
-from ..models import Match, MentorshipRequest, Participant
+from ..errors import ConfigurationError, Conflict, NotFound, ValidationError
+from ..models import Match, MentorshipRequest, Participant, Program
+from ..program_config import clean_config
 from .notifications import notify
 from .programs import record_event
 
@@ -160,3 +161,46 @@ def nudge(program, identity, match_ids, note=""):
                 notify(program, person, "nudge", mentee=_name(match.mentee), mentor=_name(match.mentor), note=text)
             record_event(program, identity.user_id, "match.nudged", match, match=match, reason=note)
     return matches
+
+
+def save_settings(program, identity, changes):
+    """
+    The course team changes program settings from the LMS; they apply to this course run at once.
+
+    Only the settings in ``programs.OVERRIDABLE`` can change here; the whole resulting configuration
+    is validated, and a problem names the setting. Studio's settings apply again after ``reset_settings``.
+    """
+    from .programs import OVERRIDABLE, config_hash  # pylint: disable=import-outside-toplevel
+    policy.require("coordinate", identity)
+    if not isinstance(changes, dict) or not changes:
+        raise ValidationError(_("Send the settings to change as a JSON object."), {"settings": _("Nothing to change.")})
+    unknown = sorted(set(changes) - set(OVERRIDABLE))
+    if unknown:
+        raise ValidationError(_("These settings can only be changed in Studio: {names}.").format(
+            names=", ".join(unknown)), {unknown[0]: _("Not changeable here.")})
+    try:
+        config = clean_config(dict(program.configuration, **changes))
+    except ConfigurationError as error:
+        field = error.message.split(":", 1)[0].split(".", 1)[0].split("[", 1)[0]
+        raise ValidationError(error.message, {field: error.message}) from None
+    changed = {key: config[key] for key in changes if config[key] != program.configuration.get(key)}
+    if not changed:
+        return program
+    with transaction.atomic():
+        program = Program.objects.select_for_update().get(pk=program.pk)
+        program.settings_overrides = dict(program.settings_overrides, **changed)
+        program.configuration, program.configuration_hash = config, config_hash(config)
+        program.save(update_fields=["settings_overrides", "configuration", "configuration_hash", "modified"])
+        record_event(program, identity.user_id, "program.settings_changed", program, changed=sorted(changed))
+    return program
+
+
+def reset_settings(program, identity):
+    """Drop the course team's LMS changes: Studio's settings apply again (at the next view)."""
+    policy.require("coordinate", identity)
+    with transaction.atomic():
+        program = Program.objects.select_for_update().get(pk=program.pk)
+        program.settings_overrides, program.configuration_hash = {}, ""
+        program.save(update_fields=["settings_overrides", "configuration_hash", "modified"])
+        record_event(program, identity.user_id, "program.settings_reset", program)
+    return program

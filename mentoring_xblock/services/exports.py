@@ -86,7 +86,7 @@ EXPORTS = {"participants": _participants, "matches": _matches, "meetings": _meet
 
 def _check(identity, kind):
     policy.require("coordinate", identity)
-    if kind not in EXPORTS:
+    if not isinstance(kind, str) or kind not in EXPORTS:
         raise ValidationError(_("Choose what to export: {kinds}.").format(kinds=", ".join(EXPORTS)),
                               {"kind": _("Unknown export.")})
 

@@ -4,6 +4,7 @@ import json
 
 from django.db import IntegrityError, transaction
 
+from ..errors import ConfigurationError
 from ..models import ActivityEvent, Program
 from ..program_config import clean_config
 
@@ -20,8 +21,10 @@ def sync_program(course_key, slug, config, title=""):
     nothing changed.
     """
     config = clean_config(config)
-    digest = config_hash(config)
     program = Program.objects.filter(course_key=course_key, slug=slug).first()
+    if program is not None and program.settings_overrides:
+        config = with_overrides(config, program.settings_overrides)
+    digest = config_hash(config)
     if program is None:
         try:
             with transaction.atomic():
@@ -34,6 +37,21 @@ def sync_program(course_key, slug, config, title=""):
         program.title = title or program.title
         program.save(update_fields=["configuration", "configuration_hash", "title", "modified"])
     return program
+
+
+# Settings the course team may change in the LMS cockpit (structure — questions, competencies,
+# participation grading — stays authored in Studio).
+OVERRIDABLE = ("description", "starts", "ends", "matching_mode", "allow_learner_mentors", "mentor_approval_required",
+               "capacity_default", "capacity_max", "request_expiry_days", "inactivity_days", "privacy",
+               "consent_text", "language_required", "suggestion_count", "agreement_template", "criteria")
+
+
+def with_overrides(config, overrides):
+    """The authored configuration with the course team's LMS overrides on top (ignored if they no longer fit)."""
+    try:
+        return clean_config(dict(config, **{k: v for k, v in overrides.items() if k in OVERRIDABLE}))
+    except ConfigurationError:  # e.g. Studio removed a question a weight pointed at: Studio's settings win
+        return config
 
 
 def get_or_create_program(course_key, slug):

@@ -20,6 +20,7 @@
             if (type === 'float-or-null') { return raw === '' ? null : parseFloat(raw); }
             if (type === 'int-or-null') { return raw === '' ? null : parseInt(raw, 10); }
             if (type === 'int-list') { return raw.split(',').map(function (v) { return parseInt(v, 10); }); }
+            if (type === 'float') { return parseFloat(raw); }
             return raw;
         }
 
@@ -27,7 +28,13 @@
             var data = {};
             form.querySelectorAll('input[name], select[name], textarea[name]').forEach(function (input) {
                 if (input.type === 'radio' && !input.checked) { return; }
-                data[input.name] = typed(input);
+                var parts = input.name.split('.');
+                if (parts.length === 2) {  // "criteria.topics" -> {criteria: {topics: ...}}
+                    data[parts[0]] = data[parts[0]] || {};
+                    data[parts[0]][parts[1]] = typed(input);
+                } else {
+                    data[input.name] = typed(input);
+                }
             });
             return data;
         }

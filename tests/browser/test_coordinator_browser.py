@@ -109,6 +109,15 @@ def test_coordinator_runs_the_program(demo_server, browser, shots):
     content = open(download_info.value.path(), encoding="utf-8").read()
     rows = list(csv.reader(io.StringIO(content)))
     assert rows[0][:3] == ["participant_id", "username", "display_name"] and len(rows) > 50
+    # Change a setting for this run from the LMS.
+    open_tab(page, "Settings", "Program settings")
+    cockpit(page).get_by_label("Days before an unanswered request expires").fill("5")
+    done_after(page, cockpit(page).get_by_role("button", name="Save settings").click)
+    assert "Changed here" in cockpit(page).inner_text()
+    shots.take(page, "settings", selector=".mentoring-coordinator")
+    (config,), = demo_server.query("SELECT configuration FROM mentoring_xblock_program WHERE slug = 'leadership'")
+    assert '"request_expiry_days": 5' in config
+
     open_tab(page, "Audit log", "When")
     assert "run.published" in cockpit(page).inner_text()
     shots.take(page, "audit", selector=".mentoring-coordinator")
