@@ -49,7 +49,7 @@ def _form(assessment, target, response, side):
     state = response.state if response is not None else "new"
     about_self = target.subject.pk == getattr(response, "respondent_id", None) or (
         assessment.kind in service.SELF_KINDS)
-    name = target.subject.display_name or target.subject.username or _("your mentee")
+    name = target.subject.shown_name(_("your mentee"))
     submitted = state == AssessmentResponse.State.SUBMITTED
     return {
         "subject_id": target.subject.pk,

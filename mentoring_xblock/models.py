@@ -119,6 +119,10 @@ class Participant(TimeStamped):
         return self.mentor_status in (self.MentorStatus.PENDING, self.MentorStatus.APPROVED,
                                       self.MentorStatus.PAUSED)
 
+    def shown_name(self, fallback=""):
+        """The name others see: the LMS full name, else the username, else ``fallback`` (retired accounts)."""
+        return self.display_name or self.username or fallback
+
     @property
     def free_capacity(self):
         """How many more mentees this mentor can take now."""

@@ -58,7 +58,7 @@ def person_card(participant, config):
     labels = {option["value"]: option["label"] for q in config["questions"] for option in q["options"]}
     topics_id = next((q["id"] for q in config["questions"] if q["match"] == "topics"), None)
     level_id = next((q["id"] for q in config["questions"] if q["match"] == "seniority"), None)
-    name = participant.display_name or participant.username or _("Participant")
+    name = participant.shown_name(_("Participant"))
     return {
         "id": participant.pk,
         "name": name,

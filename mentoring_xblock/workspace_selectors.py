@@ -48,7 +48,7 @@ def format_in_zone(moment, zone_name):
 
 
 def _person(participant):
-    name = service.display_name(participant)
+    name = participant.shown_name(_("a participant"))
     return {"id": participant.pk, "user_id": participant.user_id, "name": name,
             "time_zone": participant.time_zone if is_time_zone(participant.time_zone or "") else "UTC"}
 
@@ -104,9 +104,9 @@ def _names(match, viewer_user_id):
         if user_id == viewer_user_id:
             return _("You")
         if user_id == match.mentor.user_id:
-            return service.display_name(match.mentor)
+            return match.mentor.shown_name(_("a participant"))
         if user_id == match.mentee.user_id:
-            return service.display_name(match.mentee)
+            return match.mentee.shown_name(_("a participant"))
         return _("The course team")
     return name
 

@@ -20,6 +20,7 @@ from ..assessment_selectors import assessment_view_state
 from ..errors import ConfigurationError, MentoringError, ValidationError
 from ..services import assessments as service
 from ..services.programs import get_or_create_program
+from ..validation import json_object as _object
 from .base import I18N_JS_NAMESPACE, MentoringBlockMixin, json_handler, json_response
 
 REPORT_LABELS = (
@@ -30,11 +31,6 @@ REPORT_LABELS = (
 KIND_LABELS = service.KIND_LABELS
 
 
-def _object(data):
-    """The JSON body as an object, or a 400 saying so."""
-    if not isinstance(data, dict):
-        raise ValidationError(_("Send the details as a JSON object."))
-    return data
 
 
 def _safe_name(filename):

@@ -7,6 +7,7 @@ from xblock.core import XBlock
 from .. import coordinator_selectors, policy
 from ..errors import MentoringError, NotFound, ValidationError
 from ..services import coordination, exports, matching_runs
+from ..validation import json_object as _object
 from .base import json_handler, json_response
 
 CRITERION_LABELS = {
@@ -19,10 +20,6 @@ CRITERION_LABELS = {
 TABS = ("overview", "participants", "matching", "health", "settings", "audit")
 
 
-def _object(data):
-    if not isinstance(data, dict):
-        raise ValidationError(_("Send the details as a JSON object."))
-    return data
 
 
 def _page(data):

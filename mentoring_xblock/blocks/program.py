@@ -11,16 +11,10 @@ from ..program_config import clean_config
 from ..selectors import form_choices, program_view_state
 from ..services import mentorship, notifications, participants
 from ..services.participation import participation
+from ..validation import json_object as _object
 from .base import I18N_JS_NAMESPACE, MentoringBlockMixin, json_handler
 from .coordinator import CoordinatorMixin
 from .workspace import WorkspaceMixin
-
-
-def _object(data):
-    """The JSON body as an object, or a 400 saying so."""
-    if not isinstance(data, dict):
-        raise ValidationError(_("Send the details as a JSON object."))
-    return data
 
 
 @XBlock.needs("user")

@@ -12,14 +12,9 @@ from xblock.core import XBlock
 
 from ..errors import MentoringError, ValidationError
 from ..services import workspace as service
+from ..validation import json_object as _object
 from ..workspace_selectors import workspace_view_state
 from .base import json_handler, json_response
-
-
-def _object(data):
-    if not isinstance(data, dict):
-        raise ValidationError(_("Send the details as a JSON object."))
-    return data
 
 
 def _query_id(request, name):
@@ -45,7 +40,7 @@ def meeting_calendar(meeting, match, side, show_private, course_title=""):
               .astimezone(datetime.UTC))
     event.add("sequence", meeting.version)
     event.add("summary", _("Mentoring: {mentor} and {mentee}").format(
-        mentor=service.display_name(match.mentor), mentee=service.display_name(match.mentee)))
+        mentor=match.mentor.shown_name(_("a participant")), mentee=match.mentee.shown_name(_("a participant"))))
     if meeting.status == meeting.Status.CANCELLED:
         event.add("status", "CANCELLED")
     if show_private and meeting.location:

@@ -9,7 +9,8 @@ from ..conf import setting
 from ..errors import ConfigurationError, Conflict, NotFound, ValidationError
 from ..models import Match, MentorshipRequest, Participant, Program
 from ..program_config import clean_config
-from .notifications import notify
+from ..validation import positive_id
+from .notifications import notify, pair_names
 from .programs import record_event
 
 MAX_REASON = 1000
@@ -29,14 +30,7 @@ def _reason(reason, required=False):
 
 
 def _participant_id(value):
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValidationError(_("Say which participant with their number."),
-                              {"participant_id": _("Not a valid id.")})
-    return value
-
-
-def _name(participant):
-    return participant.display_name or participant.username
+    return positive_id(value, "participant_id", _("Say which participant with their number."))
 
 
 def review_mentor(program, identity, participant_id, approve, reason=""):
@@ -76,7 +70,7 @@ def set_capacity(program, identity, participant_id, capacity, reason=""):
         if capacity < mentor.mentee_count:
             raise ValidationError(
                 _("{name} mentors {count} people now; the capacity cannot be lower.").format(
-                    name=_name(mentor), count=mentor.mentee_count), {"capacity": _("Below current mentees.")})
+                    name=mentor.shown_name(), count=mentor.mentee_count), {"capacity": _("Below current mentees.")})
         old = mentor.capacity
         mentor.capacity = capacity
         mentor.save(update_fields=["capacity", "modified"])
@@ -106,7 +100,7 @@ def remove_participant(program, identity, participant_id, reason):
         for match in matches:
             end_pair(match, identity, _("The course team removed a participant"), notify_both=False)
             other = match.mentor if match.mentee_id == person.pk else match.mentee
-            notify(program, other, "match_ended", mentee=_name(match.mentee), mentor=_name(match.mentor))
+            notify(program, other, "match_ended", **pair_names(match))
         person.status, person.left_reason = Participant.Status.REMOVED, reason
         person.save(update_fields=["status", "left_reason", "modified"])
         notify(program, person, "removed", reason=reason)
@@ -139,7 +133,7 @@ def end_pair(match, identity, reason, notify_both=True):
     record_event(match.program, identity.user_id, "match.ended", match, match=match, reason=reason)
     if notify_both:
         for person in (match.mentee, match.mentor):
-            notify(match.program, person, "match_ended", mentee=_name(match.mentee), mentor=_name(match.mentor))
+            notify(match.program, person, "match_ended", **pair_names(match))
 
 
 def nudge(program, identity, match_ids, note=""):
@@ -158,7 +152,7 @@ def nudge(program, identity, match_ids, note=""):
         text = f"\n\n{note}" if note else ""
         for match in matches:
             for person in (match.mentee, match.mentor):
-                notify(program, person, "nudge", mentee=_name(match.mentee), mentor=_name(match.mentor), note=text)
+                notify(program, person, "nudge", **pair_names(match), note=text)
             record_event(program, identity.user_id, "match.nudged", match, match=match, reason=note)
     return matches
 

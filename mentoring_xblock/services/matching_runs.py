@@ -20,7 +20,7 @@ from ..models import Match, MatchingRun, Participant, RunProposal
 from ..program_config import BASE_CRITERIA
 from . import matching as matching_service
 from .mentorship import lock_participants, open_match
-from .notifications import notify
+from .notifications import notify, pair_names
 from .programs import record_event
 
 log = logging.getLogger(__name__)
@@ -227,7 +227,7 @@ def edit_proposal(program, identity, run_id, mentee_id, mentor_id=None, fixed=Fa
             taken = RunProposal.objects.filter(run=run, mentor=mentor).exclude(pk=proposal.pk).count()
             if taken >= mentor.free_capacity:
                 raise Conflict(_("{mentor} has no free place left in this draft. Move one of their mentees first.")
-                               .format(mentor=mentor.display_name or mentor.username))
+                               .format(mentor=mentor.shown_name()))
             score, explanation, blocked = matching_service.explain(program, proposal.mentee, mentor)
             if "same_person" in blocked:
                 raise ValidationError(_("A person cannot mentor themself."), {"mentor_id": _("Same person.")})
@@ -308,15 +308,11 @@ def publish_run(program, identity, run_id):
                              "again and publish.").format(count=len(conflicts), first=conflicts[0]))
         for match in matches:
             for person in (match.mentee, match.mentor):
-                notify(program, person, "match_proposed", mentee=_name(match.mentee), mentor=_name(match.mentor))
+                notify(program, person, "match_proposed", **pair_names(match))
         run.state, run.published_at = MatchingRun.State.PUBLISHED, timezone.now()
         run.save(update_fields=["state", "published_at", "modified"])
         record_event(program, identity.user_id, "run.published", run, matches=len(matches))
     return run
-
-
-def _name(participant):
-    return participant.display_name or participant.username
 
 
 def discard_run(program, identity, run_id):
@@ -347,6 +343,6 @@ def manual_match(program, identity, mentee_id, mentor_id):
         match = open_match(program, mentor, mentee, Match.Origin.COORDINATOR, Match.State.PROPOSED,
                            identity.user_id, score=score, explanation=explanation)
         for person in (mentee, mentor):
-            notify(program, person, "match_proposed", mentee=_name(mentee), mentor=_name(mentor))
+            notify(program, person, "match_proposed", mentee=mentee.shown_name(), mentor=mentor.shown_name())
         record_event(program, identity.user_id, "match.created_by_hand", match, match=match, warnings=blocked)
     return match, blocked

@@ -19,8 +19,9 @@ from .. import policy
 from ..conf import setting
 from ..errors import Conflict, NotFound, ValidationError
 from ..models import Match, MentorshipRequest, Participant
+from ..validation import positive_id as _id
 from . import matching as matching_service
-from .notifications import notify
+from .notifications import notify, pair_names
 from .programs import record_event
 
 MAX_MESSAGE = 1000
@@ -41,13 +42,6 @@ def _text(value, field, limit, label):
             _("Keep the {label} under {limit} characters (it has {count}).").format(label=label, limit=limit,
                                                                                   count=len(value)),
             {field: _("Too long.")})
-    return value
-
-
-def _id(value, field):
-    """A positive integer id from JSON, or a 400."""
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValidationError(_("Say which one with its number."), {field: _("Not a valid id.")})
     return value
 
 
@@ -72,10 +66,6 @@ def lock_participants(*participant_ids):
     return {p.pk: p for p in Participant.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
 
 
-def _display(participant):
-    return participant.display_name or participant.username or _("a participant")
-
-
 def open_match_of(mentee):
     """The mentee's proposed or active match, if any."""
     return Match.objects.filter(mentee=mentee, open_slot=True).select_related("mentor").first()
@@ -96,7 +86,7 @@ def expire_due_requests(program, now=None):
         count = expired.update(state=MentorshipRequest.State.EXPIRED, open_slot=None, responded_at=now)
         for request in due:
             if request.mentor_id:
-                notify(program, request.mentee, "request_expired", mentor=_display(request.mentor))
+                notify(program, request.mentee, "request_expired", mentor=request.mentor.shown_name(_("a participant")))
             record_event(program, None, "request.expired", request)
     return count
 
@@ -141,7 +131,7 @@ def request_mentor(program, identity, mentor_id, message=""):
             request = MentorshipRequest.objects.create(
                 program=program, mentee=mentee, mentor=mentor, message=message,
                 expires_at=timezone.now() + datetime.timedelta(days=days))
-            notify(program, mentor, "request_received", mentee=_display(mentee))
+            notify(program, mentor, "request_received", mentee=mentee.shown_name(_("a participant")))
             record_event(program, identity.user_id, "request.created", request, mentor=mentor.pk)
     except IntegrityError:
         raise Conflict(_("You already have a request waiting for an answer. Withdraw it to ask someone else.")) \
@@ -216,12 +206,12 @@ def respond_to_request(program, identity, request_id, accept, message=""):
             request.save(update_fields=["state", "responded_at", "response_message", "open_slot", "modified"])
             match = open_match(program, mentor, request.mentee, Match.Origin.REQUEST, Match.State.ACTIVE,
                                identity.user_id, score=score, explanation=explanation, request=request)
-            notify(program, request.mentee, "request_accepted", mentor=_display(mentor))
+            notify(program, request.mentee, "request_accepted", mentor=mentor.shown_name(_("a participant")))
             record_event(program, identity.user_id, "request.accepted", request, match=match)
             return match
         request.state = MentorshipRequest.State.DECLINED
         request.save(update_fields=["state", "responded_at", "response_message", "open_slot", "modified"])
-        notify(program, request.mentee, "request_declined", mentor=_display(mentor))
+        notify(program, request.mentee, "request_declined", mentor=mentor.shown_name(_("a participant")))
         record_event(program, identity.user_id, "request.declined", request)
     return None
 
@@ -255,7 +245,7 @@ def open_match(program, mentor, mentee, origin, state, actor_id, score=0.0, expl
     rows = lock_participants(mentor.pk, mentee.pk, *requested)
     locked, mentee = rows[mentor.pk], rows[mentee.pk]
     if locked.mentee_count >= locked.capacity:
-        raise Conflict(_("{mentor} has no free place left.").format(mentor=_display(locked)))
+        raise Conflict(_("{mentor} has no free place left.").format(mentor=locked.shown_name(_("a participant"))))
     if locked.status != Participant.Status.ACTIVE or mentee.status != Participant.Status.ACTIVE:
         raise Conflict(_("One of the two people has left the program."))
     now = timezone.now()
@@ -266,7 +256,8 @@ def open_match(program, mentor, mentee, origin, state, actor_id, score=0.0, expl
                 score=score, explanation=explanation or [], run=run, request=request,
                 started_at=now if state == Match.State.ACTIVE else None, last_activity_at=now)
     except IntegrityError:
-        raise Conflict(_("{mentee} already has a mentor in this program.").format(mentee=_display(mentee))) from None
+        raise Conflict(_("{mentee} already has a mentor in this program.").format(
+            mentee=mentee.shown_name(_("a participant")))) from None
     Participant.objects.filter(pk=locked.pk).update(mentee_count=F("mentee_count") + 1)
     # Any other open request of the mentee is answered by this match: a request to the course
     # team's queue is fulfilled by a coordinator's or a run's match; a request to a mentor lapses.
@@ -324,8 +315,7 @@ def respond_to_proposal(program, identity, match_id, accept, reason=""):
             match.state, match.started_at = Match.State.ACTIVE, timezone.now()
             match.save(update_fields=["state", "started_at", "modified"])
             record_event(program, identity.user_id, "match.accepted", match, match=match)
-            notify(program, match.mentor, "match_started", mentee=_display(match.mentee),
-                   mentor=_display(match.mentor))
+            notify(program, match.mentor, "match_started", **pair_names(match, _("a participant")))
             return match
         _close_match(match, Match.State.ENDED, reason, identity.user_id)
         record_event(program, identity.user_id, "match.rematch_requested", match, match=match, reason=reason)
@@ -349,7 +339,7 @@ def end_match(program, identity, match_id, reason):
         _close_match(match, Match.State.ENDED, reason, identity.user_id)
         for person in (match.mentee, match.mentor):
             if person.user_id != identity.user_id:
-                notify(program, person, "match_ended", mentee=_display(match.mentee), mentor=_display(match.mentor))
+                notify(program, person, "match_ended", **pair_names(match, _("a participant")))
     return match
 
 
@@ -372,12 +362,12 @@ def leave_program(program, identity, reason=""):
         for request in MentorshipRequest.objects.filter(mentor=participant, open_slot=True).select_related("mentee"):
             request.state, request.open_slot, request.responded_at = MentorshipRequest.State.DECLINED, None, now
             request.save(update_fields=["state", "open_slot", "responded_at", "modified"])
-            notify(program, request.mentee, "request_declined", mentor=_display(participant))
+            notify(program, request.mentee, "request_declined", mentor=participant.shown_name(_("a participant")))
         ended_reason = reason or _("Left the program")
         for match in matches:
             _close_match(match, Match.State.ENDED, ended_reason, identity.user_id)
             other = match.mentor if match.mentee_id == participant.pk else match.mentee
-            notify(program, other, "match_ended", mentee=_display(match.mentee), mentor=_display(match.mentor))
+            notify(program, other, "match_ended", **pair_names(match, _("a participant")))
         participant.status, participant.left_reason = Participant.Status.WITHDRAWN, reason
         participant.save(update_fields=["status", "left_reason", "modified"])
         record_event(program, identity.user_id, "participant.left", participant, reason=reason)

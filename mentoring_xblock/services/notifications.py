@@ -88,6 +88,11 @@ def render_message(kind, data):
     return str(subject).format_map(_SafeDict(data)), str(message).format_map(_SafeDict(data))
 
 
+def pair_names(match, fallback=""):
+    """The ``mentee`` and ``mentor`` names of a pair, for a notification's text."""
+    return {"mentee": match.mentee.shown_name(fallback), "mentor": match.mentor.shown_name(fallback)}
+
+
 def notify(program, recipient, kind, **data):
     """Record a notification for ``recipient`` (a Participant) and email them after commit."""
     if kind not in MESSAGES:

@@ -58,7 +58,7 @@ def retire_user(user_id, reason=None):
     """
     from .coordination import lock_open_matches  # pylint: disable=import-outside-toplevel
     from .mentorship import _close_match  # pylint: disable=import-outside-toplevel
-    from .notifications import notify  # pylint: disable=import-outside-toplevel
+    from .notifications import notify, pair_names  # pylint: disable=import-outside-toplevel
 
     reason = reason or _("The participant's account was closed")
     counts = {"participants": 0, "messages": 0, "reflections": 0, "requests": 0, "responses": 0,
@@ -92,9 +92,7 @@ def retire_user(user_id, reason=None):
                 other = match.mentor if match.mentee_id == person.pk else match.mentee
                 other = Participant.objects.get(pk=other.pk)
                 fresh = Match.objects.select_related("mentor", "mentee").get(pk=match.pk)
-                notify(program, other, "match_ended", mentee=fresh.mentee.display_name or fresh.mentee.username
-                       or _("a former participant"), mentor=fresh.mentor.display_name or fresh.mentor.username
-                       or _("a former participant"))
+                notify(program, other, "match_ended", **pair_names(fresh, _("a former participant")))
                 counts["matches_ended"] += 1
         person_ids = [person.pk for person in people]
         counts["requests"] += MentorshipRequest.objects.filter(mentee_id__in=person_ids).exclude(

@@ -30,6 +30,8 @@ from ..conf import setting
 from ..errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationError
 from ..models import ActionItem, ActivityEvent, Agreement, Goal, Match, Meeting, Message, Reflection, Resource
 from ..reference import is_time_zone
+from ..validation import json_object as _object
+from ..validation import positive_id as _id
 from .programs import record_event
 
 MAX_TITLE = 200
@@ -61,16 +63,6 @@ def not_found_message():
 
 # ---- validation helpers --------------------------------------------------------------------------
 
-def _object(data):
-    if not isinstance(data, dict):
-        raise ValidationError(_("Send the details as a JSON object."))
-    return data
-
-
-def _id(value, field):
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValidationError(_("Say which one with its number."), {field: _("Not a valid id.")})
-    return value
 
 
 def _text(value, field, limit, label, required=False):
@@ -241,11 +233,6 @@ def _writable(program, identity, match_id, closed=False):
     return match, side
 
 
-def display_name(participant):
-    """The name a person sees of another."""
-    return participant.display_name or participant.username or _("a participant")
-
-
 def _done(program, identity, match, verb, obj, **data):
     """Record the action and keep the pair's last activity (feeds the coordinator's health view)."""
     now = timezone.now()
@@ -261,7 +248,8 @@ def _stale(match, model, item_id, identity, label):
     if event is not None and event.actor_id == identity.user_id:
         who = _("you (in another window)")
     elif event is not None and event.actor_id in (match.mentor.user_id, match.mentee.user_id):
-        who = display_name(match.mentor if event.actor_id == match.mentor.user_id else match.mentee)
+        actor = match.mentor if event.actor_id == match.mentor.user_id else match.mentee
+        who = actor.shown_name(_("a participant"))
     else:
         who = _("the other person")
     return Conflict(_("This {item} was changed by {who} since you opened it. Reload to see the changes, "
