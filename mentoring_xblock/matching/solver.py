@@ -26,11 +26,14 @@ sums below 2**52, the float64 arithmetic of LAPJVsp is exact, so the result is p
 optimal for the quantised scores (``SolveResult.optimal``). Cohorts too large for that fall
 back to float costs (optimal up to rounding).
 
-Large cohorts: when the slot-expanded graph exceeds ``exact_edge_limit`` edges, it is still
-solved exactly if one side is much smaller than the other and can be saturated (see
-``SATURATING_SIDE_SHARE``); otherwise each mentor keeps only its ``prune_factor * capacity``
-best incoming edges (plus every mentee's best ``prune_mentee_edges`` edges) before the exact
-solve; ``optimal`` is then False (see docs/matching.md for the measured loss).
+Large cohorts: LAPJVsp resets O(columns) arrays for every augmenting row, so its cost grows with
+rows x slots. From ``flow_min_mentees`` mentees (or above ``exact_edge_limit`` expanded edges)
+the cohort goes to :mod:`.flow` (a phased min-cost flow on scipy's Dijkstra and max-flow
+kernels, cost scaling down to a band of ``FLOW_BANDS[-1]`` score levels per arc), which returns
+a certified bound on its distance to the optimum (``stats["certified_gap"]``, in score units;
+``optimal`` when it is 0). One exception stays on LAPJVsp: when one side is much smaller and can
+be saturated (see ``SATURATING_SIDE_SHARE``), LAPJVsp only searches from that side and is exact
+and fast.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, maximum_bipartite_matching, min_weight_full_bipartite_matching
 
+from .flow import solve_transport
 from .model import OBJECTIVES
 from .scoring import CandidateSet
 
@@ -55,6 +59,10 @@ EXACT_SUM_LIMIT = float(1 << 52)
 # and can be saturated (LAPJVsp then only runs shortest paths from the small side).
 SATURATING_SIDE_SHARE = 0.6
 SATURATING_EDGE_FACTOR = 4
+# From this many mentees with candidates, LAPJVsp's per-row O(columns) work loses to the flow solver.
+FLOW_MIN_MENTEES = 4000
+# Cost-scaling bands of the flow solver (score levels per arc; SCORE_LEVELS = one whole score).
+FLOW_BANDS = (SCORE_LEVELS >> 4, SCORE_LEVELS >> 7, SCORE_LEVELS >> 9)
 
 
 @dataclass
@@ -107,22 +115,6 @@ def _resolve_pairs(pairs: Iterable[tuple[str, str]], candidates: CandidateSet, w
         rows.append(mentee_index[mentee_id])
         cols.append(mentor_index[mentor_id])
     return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
-
-
-def _prune(rows, cols, scores, capacity, factor, per_mentee):  # pylint: disable=too-many-arguments
-    """Keep each mentor's ``factor * capacity`` best edges and each mentee's best ``per_mentee``."""
-    keep = np.zeros(rows.size, dtype=bool)
-    by_mentor = np.lexsort((-scores, cols))
-    sorted_cols = cols[by_mentor]
-    first = np.searchsorted(sorted_cols, sorted_cols, side="left")
-    rank = np.arange(rows.size) - first
-    keep[by_mentor[rank < np.ceil(factor * capacity[sorted_cols])]] = True
-    if per_mentee > 0:
-        by_mentee = np.lexsort((-scores, rows))
-        sorted_rows = rows[by_mentee]
-        first = np.searchsorted(sorted_rows, sorted_rows, side="left")
-        keep[by_mentee[(np.arange(rows.size) - first) < per_mentee]] = True
-    return keep
 
 
 def _with_private_columns(slots: sp.csr_matrix, unmatched_cost: float) -> sp.csr_matrix:
@@ -230,10 +222,24 @@ def _largest_component(row_c, col_c, n, m) -> int:
     return int(np.bincount(labels[:n]).max())
 
 
+def _flow_assign(rows, cols, scores, capacity, n_mentees, objective):
+    """The flow solver on integer benefits; returns (mentor per mentee or -1, certified gap in score units, stats)."""
+    top = float(scores.max()) if scores.size else 1.0
+    top = top if top > 0 else 1.0
+    benefit = np.rint(np.clip(scores, 0, None) / top * SCORE_LEVELS).astype(np.int64)
+    # participation: leaving a mentee alone costs more than any total score difference.
+    alone = -(n_mentees + 1) * SCORE_LEVELS if objective == "participation" else 0
+    result = solve_transport(rows, cols, benefit, capacity, np.full(n_mentees, alone, dtype=np.int64),
+                             bands=FLOW_BANDS)
+    stats = dict(result.stats)
+    stats["certified_gap"] = result.gap * top / SCORE_LEVELS
+    return result.mentor_of, result.gap, stats
+
+
 def solve(candidates: CandidateSet, capacities, *, objective: str = "participation",
           min_score: float | None = None, fixed_pairs: Iterable[tuple[str, str]] = (),
           forbidden_pairs: Iterable[tuple[str, str]] = (), exact_edge_limit: int = 4_000_000,
-          prune_factor: float = 3.0, prune_mentee_edges: int = 3) -> SolveResult:
+          flow_min_mentees: int = FLOW_MIN_MENTEES) -> SolveResult:
     """Assign each mentee at most one mentor.
 
     ``capacities``: remaining capacity per mentor (aligned with ``candidates.mentor_ids``).
@@ -289,19 +295,19 @@ def solve(candidates: CandidateSet, capacities, *, objective: str = "participati
     method = "lapjvsp"
     assigned = None
     expanded = int(capacity[cols].clip(0).sum())
-    if expanded > exact_edge_limit:
+    with_edges = int(has_good.sum())
+    if expanded > exact_edge_limit or with_edges >= flow_min_mentees:
         slots = int(np.minimum(capacity, np.bincount(cols, minlength=n_mentors)).sum())
-        with_edges = int(np.unique(rows).size)
         if objective == "participation" and expanded <= SATURATING_EDGE_FACTOR * exact_edge_limit \
                 and min(slots, with_edges) <= SATURATING_SIDE_SHARE * max(slots, with_edges):
             # One side is much smaller: when it can be saturated, the exact solve only runs
             # shortest paths from that side and stays fast even on a large graph.
             assigned, exact = _assign(rows, cols, scores, capacity, n_mentees, objective, saturating_only=True)
         if assigned is None:
-            keep = _prune(rows, cols, scores, capacity, prune_factor, prune_mentee_edges)
-            rows, cols, scores = rows[keep], cols[keep], scores[keep]
-            optimal, method = False, "pruned-lapjvsp"
-            stats["pruned_edges"] = int(rows.size)
+            assigned, gap, flow_stats = _flow_assign(rows, cols, scores, capacity, n_mentees, objective)
+            exact = gap == 0
+            method = "flow"
+            stats.update(flow_stats)
     if assigned is None:
         assigned, exact = _assign(rows, cols, scores, capacity, n_mentees, objective)
     optimal = optimal and exact

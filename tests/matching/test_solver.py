@@ -209,5 +209,8 @@ def test_large_graph_path_stays_exact_when_one_side_is_small(monkeypatch):
     assert large.method == "lapjvsp" and large.optimal
     assert large.matched == reference.matched == capacities.sum()
     assert large.total_score == pytest.approx(reference.total_score)
-    balanced = solve(candidates, np.full(m, n // m), exact_edge_limit=1)  # not one-sided: pruned
-    assert balanced.method == "pruned-lapjvsp" and not balanced.optimal
+    balanced = solve(candidates, np.full(m, n // m), exact_edge_limit=1)  # not one-sided: the flow solver
+    assert balanced.method == "flow"
+    exact = solve(candidates, np.full(m, n // m))
+    assert balanced.matched == exact.matched
+    assert exact.total_score - balanced.stats["certified_gap"] - 1e-9 <= balanced.total_score <= exact.total_score + 1e-9
