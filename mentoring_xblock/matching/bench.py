@@ -178,7 +178,8 @@ def _one(size: str, balanced: bool, seed: int, compare: bool, ortools_python: st
     result = solve(candidates, capacities)
     row["solve_s"] = time.perf_counter() - t
     row["peak_total_mib"] = _peak_mib() - base
-    row.update(matched=result.matched, total=result.total_score, optimal=result.optimal, method=result.method)
+    row.update(matched=result.matched, total=result.total_score, optimal=result.optimal, method=result.method,
+               certified_gap=float(result.stats.get("certified_gap", 0.0)), phases=result.stats.get("phases"))
     if compare:
         t = time.perf_counter()
         row["greedy"] = greedy(candidates, capacities) + (time.perf_counter() - t,)
@@ -207,10 +208,18 @@ def _share(total, reference):
     return 100 * total / reference if reference else 100.0
 
 
+def _method(row):
+    if row["method"] != "flow":
+        return f"{row['method']}, optimal={row['optimal']}"
+    share = 100 * row["certified_gap"] / row["total"] if row["total"] else 0.0
+    return (f"flow, {row['phases']} phases, certified within {row['certified_gap']:.4f} of the optimum "
+            f"= {share:.5f}%")
+
+
 def _print_row(row, compare):
     print(f"{row['size']:>16} {row['variant']:>12} edges={row['edges']:>8} "
           f"score+prune={row['score_prune_s']:7.2f}s (peak +{row['peak_score_mib']:.0f} MiB) "
-          f"solve={row['solve_s']:6.2f}s ({row['method']}, optimal={row['optimal']}) "
+          f"solve={row['solve_s']:6.2f}s ({_method(row)}) "
           f"peak +{row['peak_total_mib']:.0f} MiB matched={row['matched']} total={row['total']:.3f}")
     if not compare:
         return

@@ -9,7 +9,9 @@
      "forbidden": [["a", "m2"]]}                # optional
 
 and prints ``{"assignments": [{"mentee", "mentor", "score"}], "matched", "total_score",
-"unmatched": [{"mentee", "reason"}], "optimal"}`` (assignments in mentee input order).
+"unmatched": [{"mentee", "reason"}], "optimal", "optimality_gap"}`` (assignments in mentee input
+order; ``optimality_gap`` bounds how far ``total_score`` can be below the optimum: 0 when exact,
+the flow solver's certificate for large cohorts).
 Invalid input exits with status 2 and one line on stderr naming the offending place.
 """
 
@@ -190,6 +192,7 @@ def run_solve(args) -> int:
         "unmatched": [{"mentee": candidates.mentee_ids[i], "reason": result.unmatched_reason[i]}
                       for i in sorted(result.unmatched_reason)],
         "optimal": result.optimal,
+        "optimality_gap": float(result.stats.get("certified_gap", 0.0)),
     }
     json.dump(output, sys.stdout)
     sys.stdout.write("\n")

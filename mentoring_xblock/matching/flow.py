@@ -69,20 +69,20 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         has = deg > 0
         if rows.size:
             top[has] = np.maximum(top[has], np.maximum.reduceat(benefit, row_ptr[:-1][has]))
-        self.w_alone = top - unmatched
+        self.w_alone = (top - unmatched).astype(np.float64)
         # Mentor order (a mentor's arcs are contiguous, mentees ascending); radix sort when possible.
         perm = np.argsort(cols.astype(np.uint16) if m <= 1 << 16 else cols, kind="stable")
-        self.perm, self.row_ptr, self.has_arcs = perm, row_ptr, has
-        self.r = rows[perm]
-        self.c = cols[perm]
-        self.w = (top[rows] - benefit)[perm]
+        index = np.int32 if n + m < 2**31 - 2 and rows.size < 2**31 - n - 2 * m else np.int64
+        self.perm, self.row_ptr, self.has_arcs = perm.astype(index), row_ptr, has
+        self.r = rows[perm].astype(index)
+        self.c = cols[perm].astype(index)
+        self.w = (top[rows] - benefit)[perm].astype(np.float64)  # integers, exact in float64
         E = self.r.size
         self.E, self.T = E, n + m
         T = self.T
-        self.node = n + self.c
-        self.r32 = self.r.astype(np.int32)
+        self.node = self.c + index(n)
         self.mentor_ptr = np.concatenate(([0], np.cumsum(np.bincount(self.c, minlength=m))))
-        self.keys = self.c * max(n, 1) + self.r
+        self.keys = self.c.astype(np.int64) * max(n, 1) + self.r
         self.cap = capacity
         # Dijkstra graph (reversed residual arcs) in a fixed layout: mentee rows (one entry: where
         # the mentee is routed), mentor rows (its arcs to mentees, then T), the T row (every
@@ -91,14 +91,14 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         self.d_ptr = np.append(self.d_ptr, self.d_ptr[-1] + m + n).astype(np.int32)
         self.d_data = np.empty(int(self.d_ptr[-1]))
         self.d_idx = np.empty(int(self.d_ptr[-1]), dtype=np.int32)
-        self.e_pos = n + np.arange(E) + self.c
+        self.e_pos = (n + np.arange(E, dtype=index)) + self.c
         self.t_pos = n + self.mentor_ptr[1:] + np.arange(m)
-        self.d_idx[self.e_pos] = self.r32
+        self.d_idx[self.e_pos] = self.r
         self.d_idx[self.t_pos] = T
         self.d_idx[self.d_ptr[T]:] = np.concatenate((n + np.arange(m), np.arange(n)))
         # State: potentials and reduced costs, routing (arc index, FREE or ALONE), mentor loads and
         # flows to T (load + deficit), and what T still has to receive.
-        self.pi = np.zeros(T + 1, dtype=np.int64)
+        self.pi = np.zeros(T + 1)
         self.rc = self.w.copy()
         self.rc_alone = self.w_alone.copy()
         self.edge_of = np.full(n, FREE, dtype=np.int64)
@@ -124,7 +124,7 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         idx[routed] = self.node[edge_of[routed]]
         data[alone] = np.maximum(-self.rc_alone[alone], 0)
         idx[alone] = T
-        values = np.maximum(self.rc, 0).astype(np.float64)
+        values = np.maximum(self.rc, 0)
         values[self.used] = INF
         data[self.e_pos] = values
         slack = self.slack()
@@ -140,7 +140,7 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         reached = np.isfinite(h)
         if not reached.all():
             h[~reached] = h[reached].max()
-        return np.rint(h).astype(np.int64)
+        return np.rint(h, out=h)
 
     def reprice(self, h):
         """``pi -= h``, with every reduced cost following."""
@@ -183,7 +183,7 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         head[alone] = T
         idx[:ptr[n]] = head[mentee_len > 0]
         shift = np.cumsum(from_len) - from_len
-        idx[ptr[n] + np.arange(forward.size) + shift[c[forward]]] = self.r32[forward]
+        idx[ptr[n] + np.arange(forward.size) + shift[c[forward]]] = self.r[forward]
         last = ptr[n + 1 + ok_from] - 1
         idx[last] = T
         cap[last] = self.to_t[ok_from]
@@ -251,13 +251,13 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         free = np.flatnonzero(edge_of == FREE)
         if free.size:
             # pi_i = the largest pi_head - w over i's arcs: every arc of i gets rc >= 0, the best 0.
-            value = np.empty(self.E, dtype=np.int64)
+            value = np.empty(self.E)
             value[self.perm] = self.pi[self.node] - self.w
             best = self.pi[self.T] - self.w_alone
             has = self.has_arcs
             if self.E:
                 best[has] = np.maximum(best[has], np.maximum.reduceat(value, self.row_ptr[:-1][has]))
-            delta = np.zeros(self.n, dtype=np.int64)
+            delta = np.zeros(self.n)
             delta[free] = best[free] - self.pi[free]
             self.pi[:self.n] += delta
             self.rc += delta[self.r]

@@ -186,6 +186,7 @@ def _metrics(proposals, mentor_count, seconds, result=None):
         "unmatched": unmatched, "total_score": round(total, 4),
         "mean_score": round(total / len(matched), 4) if matched else 0.0,
         "seconds": round(seconds, 3), "optimal": bool(getattr(result, "optimal", True)),
+        "optimality_gap": round(float(getattr(result, "stats", {}).get("certified_gap", 0.0)), 4),
     }
 
 
