@@ -95,7 +95,7 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         self.t_pos = n + self.mentor_ptr[1:] + np.arange(m)
         self.d_idx[self.e_pos] = self.r
         self.d_idx[self.t_pos] = T
-        self.d_idx[self.d_ptr[T]:] = np.concatenate((n + np.arange(m), np.arange(n)))
+        self.d_idx[self.d_ptr[T]:] = np.arange(n + m)
         # State: potentials and reduced costs, routing (arc index, FREE or ALONE), mentor loads and
         # flows to T (load + deficit), and what T still has to receive.
         self.pi = np.zeros(T + 1)
@@ -130,9 +130,10 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         slack = self.slack()
         data[self.t_pos] = np.where(self.to_t > 0, np.maximum(-slack, 0), INF)
         start = self.d_ptr[T]
-        data[start:start + self.m] = np.where(self.cap > self.to_t, np.maximum(slack, 0), INF)
-        data[start + self.m:] = np.where(edge_of != ALONE, np.maximum(self.rc_alone, 0), INF)
+        data[start:start + n] = np.where(edge_of != ALONE, np.maximum(self.rc_alone, 0), INF)
+        data[start + n:] = np.where(self.cap > self.to_t, np.maximum(slack, 0), INF)
         graph = sp.csr_matrix((data, idx, self.d_ptr), shape=(T + 1, T + 1))
+        graph.has_sorted_indices = True
         targets = n + np.flatnonzero(self.to_t > self.load)
         if self.t_demand > 0:
             targets = np.append(targets, T)

@@ -208,6 +208,57 @@ def _assign(rows, cols, scores, capacity, n_mentees, objective,  # pylint: disab
     return mentor_of, exact
 
 
+def _assign_saturating(rows, cols, scores, capacity, n_mentees):
+    """Participation when the smaller side can be saturated; ``(None, False)`` when it cannot.
+
+    Every maximum matching then fills the smaller side, so the lexicographic optimum is the
+    min-cost full matching of that side, which LAPJVsp finds searching from that side only. The
+    graph is built with the smaller side as rows (LAPJVsp would otherwise transpose it) and
+    scipy's own full-matching check replaces a separate Hopcroft-Karp pass.
+    """
+    # pylint: disable=too-many-locals
+    mentees, row_c = _compact(rows)
+    mentors, col_c = _compact(cols)
+    n, m = mentees.size, mentors.size
+    cap = np.minimum(capacity[mentors], np.bincount(col_c, minlength=m)).astype(np.int64)
+    n_slots = int(cap.sum())
+    top = float(scores.max()) if scores.size else 1.0
+    top = top if top > 0 else 1.0
+    exact = float(min(n, n_slots)) * (SCORE_LEVELS + 1) < EXACT_SUM_LIMIT
+    cost = np.float64(SCORE_LEVELS) + 1 - np.rint(np.clip(scores, 0, None) / top * SCORE_LEVELS)
+    slot_owner = np.repeat(np.arange(m), cap)
+    if n_slots < n:
+        # Rows are slots: every slot of a mentor lists that mentor's mentees.
+        order = np.argsort(col_c.astype(np.uint16) if m <= 1 << 16 else col_c, kind="stable")
+        ptr = np.concatenate(([0], np.cumsum(np.bincount(col_c, minlength=m))))
+        lens = np.repeat(ptr[1:] - ptr[:-1], cap)
+        starts = np.repeat(ptr[:-1], cap)
+        positions = np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
+        positions = order[positions]
+        index = np.int32 if positions.size < 2**31 - 1 else np.int64
+        graph = sp.csr_matrix((cost[positions], row_c[positions].astype(index),
+                               np.concatenate(([0], np.cumsum(lens))).astype(index)), shape=(n_slots, n))
+        graph.has_sorted_indices = True
+        try:
+            slot, mentee = min_weight_full_bipartite_matching(graph)
+        except ValueError:
+            return None, False
+    else:
+        # Rows are mentees: each edge becomes one edge per slot of its mentor.
+        slot_first = np.concatenate(([0], np.cumsum(cap)[:-1]))
+        reps = cap[col_c]
+        first = np.cumsum(reps) - reps
+        slot_cols = np.repeat(slot_first[col_c] - first, reps) + np.arange(int(reps.sum()))
+        graph = sp.csr_matrix((np.repeat(cost, reps), (np.repeat(row_c, reps), slot_cols)), shape=(n, n_slots))
+        try:
+            mentee, slot = min_weight_full_bipartite_matching(graph)
+        except ValueError:
+            return None, False
+    mentor_of = np.full(n_mentees, -1, dtype=np.int64)
+    mentor_of[mentees[mentee]] = mentors[slot_owner[slot]]
+    return mentor_of, exact
+
+
 def _compact(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(values, return_inverse=True)`` for non-negative ints, in O(n + max)."""
     present = np.bincount(values) > 0
@@ -302,7 +353,7 @@ def solve(candidates: CandidateSet, capacities, *, objective: str = "participati
                 and min(slots, with_edges) <= SATURATING_SIDE_SHARE * max(slots, with_edges):
             # One side is much smaller: when it can be saturated, the exact solve only runs
             # shortest paths from that side and stays fast even on a large graph.
-            assigned, exact = _assign(rows, cols, scores, capacity, n_mentees, objective, saturating_only=True)
+            assigned, exact = _assign_saturating(rows, cols, scores, capacity, n_mentees)
         if assigned is None:
             assigned, gap, flow_stats = _flow_assign(rows, cols, scores, capacity, n_mentees, objective)
             exact = gap == 0

@@ -214,3 +214,28 @@ def test_large_graph_path_stays_exact_when_one_side_is_small(monkeypatch):
     exact = solve(candidates, np.full(m, n // m))
     assert balanced.matched == exact.matched
     assert exact.total_score - balanced.stats["certified_gap"] - 1e-9 <= balanced.total_score <= exact.total_score + 1e-9
+
+
+def test_saturating_side_both_orientations_and_fallback():
+    """Large-cohort branch: LAPJVsp from the smaller side when it can be filled, else the flow solver."""
+    rng = np.random.default_rng(21)
+
+    def cohort(n, m, density, capacity):
+        pairs = [(i, j) for i in range(n) for j in range(m) if rng.random() < density]
+        scores = list(np.round(rng.random(len(pairs)), 3) + 0.001)
+        return _candidates(n, m, pairs, scores), np.full(m, capacity)
+
+    for n, m, capacity in ((200, 10, 4), (20, 10, 8)):  # fewer slots than mentees, and the reverse
+        candidates, capacities = cohort(n, m, 0.6, capacity)
+        reference = solve(candidates, capacities, flow_min_mentees=10**9)
+        large = solve(candidates, capacities, flow_min_mentees=0)
+        assert large.method == "lapjvsp" and large.optimal
+        assert large.matched == reference.matched == min(n, capacities.sum())
+        assert large.total_score == pytest.approx(reference.total_score)
+    # Two mentors (capacity 3) share the same three mentees: their six slots cannot all be filled.
+    edges = [(f"e{i}", f"m{j}", 0.5 + 0.1 * i) for i in range(3) for j in range(2)]
+    edges += [(f"e{i}", "m2", 0.2) for i in range(3, 12)]
+    candidates = CandidateSet.from_edges([f"e{i}" for i in range(12)], ["m0", "m1", "m2"], edges)
+    result = solve(candidates, [3, 3, 2], flow_min_mentees=0)
+    assert result.method == "flow" and result.matched == 5
+    assert result.total_score == pytest.approx(solve(candidates, [3, 3, 2]).total_score)
