@@ -235,8 +235,11 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         self.t_demand = int(self.has_arcs.sum() - self.to_t.sum() - (self.edge_of[self.has_arcs] == ALONE).sum())
 
     def unroute_violators(self, band):
-        """Start of a stage: unroute the mentees on arcs outside the new band (a mentor keeps its
-        flow to T as a deficit), then give free mentees potentials that satisfy all their arcs."""
+        """Start of a stage: unroute the mentees on arcs outside the new band.
+
+        A mentor keeps its flow to T as a deficit; free mentees get potentials that satisfy all
+        their arcs.
+        """
         rc, used, edge_of = self.rc, self.used, self.edge_of
         bad = (~used & (rc < -band)) | (used & (rc > band))
         victims = np.unique(self.r[bad])
