@@ -201,6 +201,12 @@ def test_run_proposes_pairs_with_reasons_and_respects_capacity(program_usage, co
     assert run.metrics["matched"] == sum(load.values()) > 0
     html = call(program_usage, "coordinator", "coordinator_panel", {"tab": "matching"}).body["html"]
     assert "Publish these pairs" in html and "You both speak" in html
+    # Small cohorts are solved exactly; a large one (flow solver) shows its certified bound.
+    assert run.metrics["optimal"] and run.metrics["optimality_gap"] == 0
+    assert "solved approximately" not in html
+    MatchingRun.objects.filter(pk=run_id).update(metrics={**run.metrics, "optimal": False, "optimality_gap": 0.0123})
+    html = call(program_usage, "coordinator", "coordinator_panel", {"tab": "matching"}).body["html"]
+    assert "solved approximately" in html and "at most 0.012 below the best possible" in html
 
 
 @pytest.mark.django_db
