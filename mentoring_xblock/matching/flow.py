@@ -70,31 +70,43 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         if rows.size:
             top[has] = np.maximum(top[has], np.maximum.reduceat(benefit, row_ptr[:-1][has]))
         self.w_alone = (top - unmatched).astype(np.float64)
-        # Mentor order (a mentor's arcs are contiguous, mentees ascending); radix sort when possible.
+        # Arc layout: mentor by mentor (mentees ascending), each mentor's arcs followed by one
+        # sentinel slot, exactly the mentor rows of the Dijkstra graph below (the sentinel is the
+        # mentor's entry for T). Sentinels have head and tail T and an infinite cost, so they
+        # never change and never look admissible.
         perm = np.argsort(cols.astype(np.uint16) if m <= 1 << 16 else cols, kind="stable")
-        index = np.int32 if n + m < 2**31 - 2 and rows.size < 2**31 - n - 2 * m else np.int64
-        self.perm, self.row_ptr, self.has_arcs = perm.astype(index), row_ptr, has
-        self.r = rows[perm].astype(index)
-        self.c = cols[perm].astype(index)
-        self.w = (top[rows] - benefit)[perm].astype(np.float64)  # integers, exact in float64
-        E = self.r.size
-        self.E, self.T = E, n + m
-        T = self.T
+        E = rows.size
+        L = E + m
+        index = np.int32 if n + L < 2**31 - 2 else np.int64
+        T = n + m
+        self.E, self.T = E, T
+        self.mentor_ptr = np.concatenate(([0], np.cumsum(np.bincount(cols, minlength=m))))
+        pos = np.arange(E, dtype=index) + cols[perm].astype(index)
+        sentinel = self.mentor_ptr[1:] + np.arange(m)
+        self.r = np.full(L, T, dtype=index)
+        self.r[pos] = rows[perm]
+        self.c = np.empty(L, dtype=index)
+        self.c[pos] = cols[perm]
+        self.c[sentinel] = np.arange(m)
         self.node = self.c + index(n)
-        self.mentor_ptr = np.concatenate(([0], np.cumsum(np.bincount(self.c, minlength=m))))
-        self.keys = self.c.astype(np.int64) * max(n, 1) + self.r
+        self.node[sentinel] = T
+        self.w = np.full(L, INF)
+        self.w[pos] = (top[rows] - benefit)[perm]  # integers, exact in float64
+        self.keys = self.c.astype(np.int64) * (n + 1) + np.where(self.r == T, n, self.r)
+        self.layout_of_input = np.empty(E, dtype=index)  # input (mentee) order -> layout
+        self.layout_of_input[perm] = pos
+        self.row_ptr, self.has_arcs = row_ptr, has
         self.cap = capacity
         # Dijkstra graph (reversed residual arcs) in a fixed layout: mentee rows (one entry: where
-        # the mentee is routed), mentor rows (its arcs to mentees, then T), the T row (every
-        # mentor, then every mentee's "alone" arc); unusable entries weigh infinity.
+        # the mentee is routed), mentor rows (the arc layout: its mentees, then T), the T row
+        # (every mentee's "alone" arc, then every mentor); unusable entries weigh infinity.
+        # Column indices are sorted in every row.
         self.d_ptr = np.concatenate((np.arange(n + 1), n + self.mentor_ptr[1:] + np.arange(1, m + 1)))
         self.d_ptr = np.append(self.d_ptr, self.d_ptr[-1] + m + n).astype(np.int32)
         self.d_data = np.empty(int(self.d_ptr[-1]))
         self.d_idx = np.empty(int(self.d_ptr[-1]), dtype=np.int32)
-        self.e_pos = (n + np.arange(E, dtype=index)) + self.c
-        self.t_pos = n + self.mentor_ptr[1:] + np.arange(m)
-        self.d_idx[self.e_pos] = self.r
-        self.d_idx[self.t_pos] = T
+        self.t_pos = n + sentinel
+        self.d_idx[n:n + L] = self.r
         self.d_idx[self.d_ptr[T]:] = np.arange(n + m)
         # State: potentials and reduced costs, routing (arc index, FREE or ALONE), mentor loads and
         # flows to T (load + deficit), and what T still has to receive.
@@ -102,7 +114,7 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         self.rc = self.w.copy()
         self.rc_alone = self.w_alone.copy()
         self.edge_of = np.full(n, FREE, dtype=np.int64)
-        self.used = np.zeros(E, dtype=bool)
+        self.used = np.zeros(L, dtype=bool)
         self.load = np.zeros(m, dtype=np.int64)
         self.to_t = np.zeros(m, dtype=np.int64)
         self.edge_of[~has] = ALONE  # no mentor at all
@@ -124,9 +136,8 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         idx[routed] = self.node[edge_of[routed]]
         data[alone] = np.maximum(-self.rc_alone[alone], 0)
         idx[alone] = T
-        values = np.maximum(self.rc, 0)
-        values[self.used] = INF
-        data[self.e_pos] = values
+        np.maximum(self.rc, 0, out=data[n:n + self.rc.size])
+        data[n + edge_of[routed]] = INF  # used arcs are not residual forward
         slack = self.slack()
         data[self.t_pos] = np.where(self.to_t > 0, np.maximum(-slack, 0), INF)
         start = self.d_ptr[T]
@@ -223,7 +234,7 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         # Joining: reversed (k -> i) is original i -> k, reversed (T -> i) is i -> T (alone).
         joined = mentor_tail & (head < n)
         mentees, mentors = head[joined], tail[joined] - n
-        arcs = np.searchsorted(self.keys, mentors * max(n, 1) + mentees)
+        arcs = np.searchsorted(self.keys, mentors * (n + 1) + mentees)
         self.edge_of[mentees] = arcs
         self.used[arcs] = True
         np.add.at(self.load, mentors, 1)
@@ -255,17 +266,16 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         free = np.flatnonzero(edge_of == FREE)
         if free.size:
             # pi_i = the largest pi_head - w over i's arcs: every arc of i gets rc >= 0, the best 0.
-            value = np.empty(self.E)
-            value[self.perm] = self.pi[self.node] - self.w
+            value = (self.pi[self.node] - self.w)[self.layout_of_input]
             best = self.pi[self.T] - self.w_alone
             has = self.has_arcs
             if self.E:
                 best[has] = np.maximum(best[has], np.maximum.reduceat(value, self.row_ptr[:-1][has]))
-            delta = np.zeros(self.n)
+            delta = np.zeros(self.T + 1)
             delta[free] = best[free] - self.pi[free]
-            self.pi[:self.n] += delta
+            self.pi += delta
             self.rc += delta[self.r]
-            self.rc_alone += delta
+            self.rc_alone += delta[:self.n]
         return int(victims.size)
 
     def gap(self):
