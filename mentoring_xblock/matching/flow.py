@@ -316,6 +316,8 @@ def solve_transport(rows, cols, benefit, capacity, unmatched, bands=(0,)) -> Flo
                 raise RuntimeError("no admissible path: the flow network is inconsistent")
             stats["dijkstra_s"] += middle - start
             stats["max_flow_s"] += time.perf_counter() - middle
+    if net.t_demand or (net.to_t != net.load).any():  # pragma: no cover - flow conservation
+        raise RuntimeError("the routing left flow unbalanced")
     gap = net.gap()
     stats["gap"] = gap
     mentor = np.full(net.n, -1, dtype=np.int64)
