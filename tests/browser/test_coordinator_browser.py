@@ -62,6 +62,11 @@ def test_coordinator_runs_the_program(demo_server, browser, shots):
     cockpit(page).get_by_role("button", name="Publish these pairs").wait_for()
     summary = cockpit(page).get_by_text("mentees matched").first.inner_text()
     shots.take(page, "draft", selector=".mentoring-coordinator")
+    # A large cohort is solved approximately: the summary then says how close to the best it is.
+    demo_server.execute("UPDATE mentoring_xblock_matchingrun SET metrics = json_set(metrics, '$.optimality_gap', 0.0123)")
+    open_tab(page, "Matching", "Start a cohort matching run")
+    cockpit(page).get_by_text("at most 0.012 below the best possible").wait_for()
+    shots.take(page, "draft-large-cohort", selector=".mentoring-coordinator")
     # Keep the best pair through a re-solve; take the second mentee out of this round.
     first_row = cockpit(page).locator("tbody tr").first
     first_row.get_by_label("Keep when solving again").check()
