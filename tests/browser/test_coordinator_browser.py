@@ -63,7 +63,8 @@ def test_coordinator_runs_the_program(demo_server, browser, shots):
     summary = cockpit(page).get_by_text("mentees matched").first.inner_text()
     shots.take(page, "draft", selector=".mentoring-coordinator")
     # A large cohort is solved approximately: the summary then says how close to the best it is.
-    demo_server.execute("UPDATE mentoring_xblock_matchingrun SET metrics = json_set(metrics, '$.optimality_gap', 0.0123)")
+    demo_server.execute("UPDATE mentoring_xblock_matchingrun "
+                        "SET metrics = json_set(metrics, '$.optimality_gap', 0.0123)")
     open_tab(page, "Matching", "Start a cohort matching run")
     cockpit(page).get_by_text("at most 0.012 below the best possible").wait_for()
     shots.take(page, "draft-large-cohort", selector=".mentoring-coordinator")
