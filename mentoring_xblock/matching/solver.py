@@ -280,8 +280,12 @@ def _flow_assign(rows, cols, scores, capacity, n_mentees, objective):
     benefit = np.rint(np.clip(scores, 0, None) / top * SCORE_LEVELS).astype(np.int64)
     # participation: leaving a mentee alone costs more than any total score difference.
     alone = -(n_mentees + 1) * SCORE_LEVELS if objective == "participation" else 0
-    result = solve_transport(rows, cols, benefit, capacity, np.full(n_mentees, alone, dtype=np.int64),
-                             bands=FLOW_BANDS)
+    unmatched = np.full(n_mentees, alone, dtype=np.int64)
+    result = solve_transport(rows, cols, benefit, capacity, unmatched, bands=FLOW_BANDS)
+    if objective == "participation" and result.gap >= SCORE_LEVELS:
+        # A bound below one whole score proves the matched count maximal (one match more is
+        # worth more than any score total); without that proof, solve exactly (band 0, gap 0).
+        result = solve_transport(rows, cols, benefit, capacity, unmatched, bands=(0,))
     stats = dict(result.stats)
     stats["certified_gap"] = result.gap * top / SCORE_LEVELS
     return result.mentor_of, result.gap, stats

@@ -136,3 +136,14 @@ def test_mentees_without_candidates_and_empty_input():
     assert result.mentor_of.tolist() == [-1, -1] and result.gap == 0
     result = solve_transport(np.array([1]), np.array([0]), np.array([5]), np.array([1]), np.array([-10, -10, -10]))
     assert result.mentor_of.tolist() == [-1, 0, -1] and result.gap == 0
+
+
+def test_a_loose_certificate_falls_back_to_the_exact_flow(monkeypatch):
+    from mentoring_xblock.matching import solver  # pylint: disable=import-outside-toplevel
+    candidates, capacity = _random_cohort(9, 400, 40, 6, True)
+    exact = solve(candidates, capacity, flow_min_mentees=10**9)
+    monkeypatch.setattr(solver, "FLOW_BANDS", (solver.SCORE_LEVELS * 64,))  # far too coarse to prove anything
+    flow = solve(candidates, capacity, flow_min_mentees=0)
+    assert flow.method == "flow" and flow.optimal and flow.stats["certified_gap"] == 0
+    assert flow.matched == exact.matched
+    assert flow.total_score == pytest.approx(exact.total_score)
