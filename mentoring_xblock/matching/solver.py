@@ -127,12 +127,38 @@ def _with_private_columns(slots: sp.csr_matrix, unmatched_cost: float) -> sp.csr
     return sp.csr_matrix((data, indices, indptr), shape=(n, n_slots + n))
 
 
-def _assign(rows, cols, scores, capacity, n_mentees, objective,  # pylint: disable=too-many-arguments
-            saturating_only=False):
-    """Exact b-matching of the given edges; returns (mentor per mentee or -1, provably exact).
+def _top_score(scores) -> float:
+    """The largest score (scores are quantised relative to it), 1 when there is none above 0."""
+    top = float(scores.max()) if scores.size else 1.0
+    return top if top > 0 else 1.0
 
-    With ``saturating_only``, returns ``(None, False)`` unless the participation problem has a
-    full matching of its smaller side (the cheap case, see below).
+
+def _mentee_slot_graph(row_c, col_c, cost, cap, n) -> sp.csr_matrix:
+    """Mentee x slot CSR: mentor ``k`` expanded into ``cap[k]`` slots, each edge repeated per slot."""
+    n_slots = int(cap.sum())
+    slot_first = np.concatenate(([0], np.cumsum(cap)[:-1]))
+    reps = cap[col_c]
+    index = np.int32 if n_slots + n < 2**31 - 1 and int(reps.sum()) < 2**31 - 1 else np.int64
+    edge_rows = np.repeat(row_c.astype(index), reps)
+    # Slot columns: slot_first[mentor] + 0..cap-1 for each edge (a running count per edge).
+    first = np.cumsum(reps) - reps
+    edge_cols = np.repeat((slot_first[col_c] - first).astype(index), reps)
+    edge_cols += np.arange(edge_cols.size, dtype=index)
+    edge_cost = np.repeat(cost, reps)
+    if row_c.size < 2 or bool((np.diff(row_c * cap.size + col_c) > 0).all()):
+        # Edges sorted by (mentee, mentor) (as solve passes them): the expansion is already in
+        # CSR order with increasing slot columns per row.
+        indptr = np.concatenate(([0], np.cumsum(np.bincount(edge_rows, minlength=n)))).astype(index)
+        slots = sp.csr_matrix((edge_cost, edge_cols, indptr), shape=(n, n_slots))
+        slots.has_sorted_indices = True
+    else:
+        slots = sp.csr_matrix((edge_cost, (edge_rows, edge_cols)), shape=(n, n_slots))
+        slots.sort_indices()
+    return slots
+
+
+def _assign(rows, cols, scores, capacity, n_mentees, objective):
+    """Exact b-matching of the given edges; returns (mentor per mentee or -1, provably exact).
 
     ``participation``: the maximum matched count ``nu`` is computed first (Hopcroft-Karp on
     the slot graph); the assignment is then solved with a small unmatched cost ``U`` (a few
@@ -151,8 +177,7 @@ def _assign(rows, cols, scores, capacity, n_mentees, objective,  # pylint: disab
     n, m = mentees.size, mentors.size
     indegree = np.bincount(col_c, minlength=m)
     cap = np.minimum(capacity[mentors], indegree).astype(np.int64)
-    top = float(scores.max()) if scores.size else 1.0
-    top = top if top > 0 else 1.0
+    top = _top_score(scores)
     # Integer costs stay exact in float64 while every assignment sum is below 2**52; the
     # small-penalty solves below never use a cost above 64 R + 2.
     quantised = float(n) * (64 + 2) * SCORE_LEVELS < EXACT_SUM_LIMIT
@@ -160,26 +185,8 @@ def _assign(rows, cols, scores, capacity, n_mentees, objective,  # pylint: disab
     value = np.clip(scores, 0, None) / top * levels
     if quantised:
         value = np.rint(value)
-    # Expand mentors into capacity slots.
-    slot_first = np.concatenate(([0], np.cumsum(cap)[:-1]))
-    n_slots = int(cap.sum())
-    reps = cap[col_c]
-    index = np.int32 if n_slots + n < 2**31 - 1 and int(reps.sum()) < 2**31 - 1 else np.int64
-    edge_rows = np.repeat(row_c.astype(index), reps)
-    # Slot columns: slot_first[mentor] + 0..cap-1 for each edge (a running count per edge).
-    first = np.cumsum(reps) - reps
-    edge_cols = np.repeat((slot_first[col_c] - first).astype(index), reps)
-    edge_cols += np.arange(edge_cols.size, dtype=index)
-    edge_cost = np.repeat(levels + 1 - value, reps)
-    if rows.size < 2 or bool((np.diff(row_c * m + col_c) > 0).all()):
-        # Edges sorted by (mentee, mentor) (as solve passes them): the expansion is already in
-        # CSR order with increasing slot columns per row.
-        indptr = np.concatenate(([0], np.cumsum(np.bincount(edge_rows, minlength=n)))).astype(index)
-        slots = sp.csr_matrix((edge_cost, edge_cols, indptr), shape=(n, n_slots))
-        slots.has_sorted_indices = True
-    else:
-        slots = sp.csr_matrix((edge_cost, (edge_rows, edge_cols)), shape=(n, n_slots))
-        slots.sort_indices()
+    slots = _mentee_slot_graph(row_c, col_c, levels + 1 - value, cap, n)
+    n_slots = slots.shape[1]
     if objective == "participation":
         most = int((maximum_bipartite_matching(slots, perm_type="column") >= 0).sum())
         costs = [4 * levels + 2, 64 * levels + 2]
@@ -191,8 +198,6 @@ def _assign(rows, cols, scores, capacity, n_mentees, objective,  # pylint: disab
         row, column = min_weight_full_bipartite_matching(slots)
         mentor_of[mentees[row]] = mentors[np.repeat(np.arange(m), cap)[column]]
         return mentor_of, quantised
-    if saturating_only:
-        return None, False
     exact = quantised
     for unmatched_cost in costs + [None]:
         if unmatched_cost is None:  # always sufficient (lexicographic) penalty
@@ -222,8 +227,7 @@ def _assign_saturating(rows, cols, scores, capacity, n_mentees):
     n, m = mentees.size, mentors.size
     cap = np.minimum(capacity[mentors], np.bincount(col_c, minlength=m)).astype(np.int64)
     n_slots = int(cap.sum())
-    top = float(scores.max()) if scores.size else 1.0
-    top = top if top > 0 else 1.0
+    top = _top_score(scores)
     exact = float(min(n, n_slots)) * (SCORE_LEVELS + 1) < EXACT_SUM_LIMIT
     cost = np.float64(SCORE_LEVELS) + 1 - np.rint(np.clip(scores, 0, None) / top * SCORE_LEVELS)
     slot_owner = np.repeat(np.arange(m), cap)
@@ -245,13 +249,8 @@ def _assign_saturating(rows, cols, scores, capacity, n_mentees):
             return None, False
     else:
         # Rows are mentees: each edge becomes one edge per slot of its mentor.
-        slot_first = np.concatenate(([0], np.cumsum(cap)[:-1]))
-        reps = cap[col_c]
-        first = np.cumsum(reps) - reps
-        slot_cols = np.repeat(slot_first[col_c] - first, reps) + np.arange(int(reps.sum()))
-        graph = sp.csr_matrix((np.repeat(cost, reps), (np.repeat(row_c, reps), slot_cols)), shape=(n, n_slots))
         try:
-            mentee, slot = min_weight_full_bipartite_matching(graph)
+            mentee, slot = min_weight_full_bipartite_matching(_mentee_slot_graph(row_c, col_c, cost, cap, n))
         except ValueError:
             return None, False
     mentor_of = np.full(n_mentees, -1, dtype=np.int64)
@@ -275,8 +274,7 @@ def _largest_component(row_c, col_c, n, m) -> int:
 
 def _flow_assign(rows, cols, scores, capacity, n_mentees, objective):
     """The flow solver on integer benefits; returns (mentor per mentee or -1, certified gap in score units, stats)."""
-    top = float(scores.max()) if scores.size else 1.0
-    top = top if top > 0 else 1.0
+    top = _top_score(scores)
     benefit = np.rint(np.clip(scores, 0, None) / top * SCORE_LEVELS).astype(np.int64)
     # participation: leaving a mentee alone costs more than any total score difference.
     alone = -(n_mentees + 1) * SCORE_LEVELS if objective == "participation" else 0
