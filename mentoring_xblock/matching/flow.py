@@ -118,7 +118,12 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         self.load = np.zeros(m, dtype=np.int64)
         self.to_t = np.zeros(m, dtype=np.int64)
         self.edge_of[~has] = ALONE  # no mentor at all
-        self.t_demand = int(has.sum())
+        self.n_routable = int(has.sum())
+
+    @property
+    def t_demand(self):
+        """Units T still has to receive: mentees with a mentor to route, minus what reached T."""
+        return self.n_routable - int(self.to_t.sum()) - int((self.edge_of[self.has_arcs] == ALONE).sum())
 
     def slack(self):
         """Reduced cost of every mentor -> T arc."""
@@ -177,6 +182,7 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         ok_from = np.flatnonzero((self.to_t > 0) & (-slack <= band))
         deficit = self.to_t - self.load
         sinks = np.flatnonzero(deficit > 0)
+        t_demand = self.t_demand
         # Reversed graph, flow from T2 to S2. Rows: mentees (-> their mentor / T when routed
         # admissibly, -> S2 when free), mentors (-> mentees of admissible arcs, then T), T (->
         # admissible alone arcs' mentees, then mentors with spare), S2 (empty), T2 (-> sinks).
@@ -184,7 +190,7 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         from_len = np.zeros(m, dtype=np.int64)
         from_len[ok_from] = 1
         mentor_len = np.bincount(c[forward], minlength=m) + from_len
-        t2_len = sinks.size + (1 if self.t_demand > 0 else 0)
+        t2_len = sinks.size + (1 if t_demand > 0 else 0)
         ptr = np.concatenate(([0], np.cumsum(np.concatenate(
             (mentee_len, mentor_len, [alone_ok.size + ok_to.size, 0, t2_len])))))
         size = int(ptr[-1])
@@ -207,9 +213,9 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         lo = ptr[T2]
         idx[lo:lo + sinks.size] = n + sinks
         cap[lo:lo + sinks.size] = deficit[sinks]
-        if self.t_demand > 0:
+        if t_demand > 0:
             idx[lo + sinks.size] = T
-            cap[lo + sinks.size] = self.t_demand
+            cap[lo + sinks.size] = t_demand
         graph = sp.csr_matrix((cap, idx, ptr.astype(np.int32)), shape=(T2 + 1, T2 + 1))
         graph.has_sorted_indices = True
         result = maximum_flow(graph, T2, S2)
@@ -243,7 +249,6 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         out_of_t = mentor_tail & (head == T)                # original T -> k
         np.add.at(self.to_t, head[into_t] - n, value[into_t])
         np.subtract.at(self.to_t, tail[out_of_t] - n, value[out_of_t])
-        self.t_demand = int(self.has_arcs.sum() - self.to_t.sum() - (self.edge_of[self.has_arcs] == ALONE).sum())
 
     def unroute_violators(self, band):
         """Start of a stage: unroute the mentees on arcs outside the new band.
@@ -262,7 +267,6 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         used[edge_of[routed]] = False
         np.subtract.at(self.load, self.c[edge_of[routed]], 1)
         edge_of[victims] = FREE
-        self.t_demand = int(self.has_arcs.sum() - self.to_t.sum() - (edge_of[self.has_arcs] == ALONE).sum())
         free = np.flatnonzero(edge_of == FREE)
         if free.size:
             # pi_i = the largest pi_head - w over i's arcs: every arc of i gets rc >= 0, the best 0.
