@@ -72,6 +72,14 @@ def caller_for(block_type, handler):
     return "mentee"
 
 
+def _no_crash_and_refusals_change_nothing(result, before):
+    COUNTS["cases"] += 1
+    assert result.status < 500
+    if result.status >= 400:
+        COUNTS["refused"] += 1
+        assert snapshot() == before
+
+
 @pytest.fixture
 def world(program_usage, program, people):
     return build_world(program_usage, program)
@@ -122,11 +130,7 @@ def test_hostile_raw_bytes(world, handler):
     def attempt(raw):
         before = snapshot()
         result = call(world.usage, caller, handler, raw_body=raw)
-        COUNTS["cases"] += 1
-        assert result.status < 500
-        if result.status >= 400:
-            COUNTS["refused"] += 1
-            assert snapshot() == before
+        _no_crash_and_refusals_change_nothing(result, before)
 
     attempt()
 
@@ -142,11 +146,7 @@ def test_hostile_assessment_answers(world):
     def attempt(answers):
         before = snapshot()
         result = call(world.assessment_usage, "mentee", "save_response", dict(base, answers=answers, submit=True))
-        COUNTS["cases"] += 1
-        assert result.status < 500
-        if result.status >= 400:
-            COUNTS["refused"] += 1
-            assert snapshot() == before
+        _no_crash_and_refusals_change_nothing(result, before)
 
     attempt()
 
