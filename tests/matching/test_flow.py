@@ -126,7 +126,11 @@ def test_flow_path_honours_fixed_forbidden_and_min_score():
     for i in np.flatnonzero((flow.mentor_of >= 0) & ~flow.fixed):
         assert (i, flow.mentor_of[i]) not in forbidden_keys
         assert flow.score_of[i] >= 0.3
-    assert flow.unmatched_reason.keys() == exact.unmatched_reason.keys() or flow.matched == exact.matched
+    # Who has no (good enough) candidate does not depend on the solver; who loses out on capacity may.
+    for reason in ("no_candidate", "below_min_score"):
+        assert ({i for i, r in flow.unmatched_reason.items() if r == reason}
+                == {i for i, r in exact.unmatched_reason.items() if r == reason})
+    assert len(flow.unmatched_reason) == len(exact.unmatched_reason)
     assert exact.total_score - flow.stats["certified_gap"] - 1e-6 <= flow.total_score
 
 
