@@ -2,8 +2,13 @@
 
 In the LMS the user service's ``opt_attrs`` carry the platform's facts (user id, username, course
 staff flag, role). Course staff status is taken from there only, never from the request.
+
+Studio is different: its ``user`` service says ``user_is_staff=False`` and role ``student`` for every
+author, a course instructor and global staff included (``DjangoXBlockUserService(user)`` in
+``cms/djangoapps/contentstore/utils.py::load_services_for_studio``). Authoring rights there come from the
+``studio_user_permissions`` service (``can_write(course_key)``), which only Studio offers.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 ATTR_USER_ID = "edx-platform.user_id"
 ATTR_USERNAME = "edx-platform.username"
@@ -49,7 +54,24 @@ def identity_from_user(xblock_user):
     )
 
 
+STUDIO_PERMISSIONS_SERVICE = "studio_user_permissions"
+
+
 def identity_for_block(block):
     """The Identity of whoever the block's runtime is serving now."""
     user_service = block.runtime.service(block, "user")
     return identity_from_user(user_service.get_current_user() if user_service else None)
+
+
+def author_identity_for_block(block, course_key):
+    """The caller as an author of the block's course: may they change the block's authored settings?
+
+    In Studio (the runtime offers ``studio_user_permissions``) that service decides, since Studio's
+    user service calls every author a student; elsewhere (the LMS, the workbench) course staff may,
+    as the user service says.
+    """
+    identity = identity_for_block(block)
+    permissions = block.runtime.service(block, STUDIO_PERMISSIONS_SERVICE)
+    if permissions is None or not identity.is_authenticated:
+        return identity
+    return replace(identity, is_coordinator=bool(permissions.can_write(course_key)))

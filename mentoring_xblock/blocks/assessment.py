@@ -14,7 +14,7 @@ from xblock.core import XBlock
 from xblock.fields import Dict, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
-from .. import compat, olx, policy
+from .. import compat, olx
 from ..assessment_config import KINDS, clean_definition
 from ..assessment_selectors import assessment_view_state
 from ..errors import ConfigurationError, MentoringError, ValidationError
@@ -46,6 +46,7 @@ def _csv_download(text, filename):
 
 @XBlock.needs("user")
 @XBlock.needs("i18n")
+@XBlock.wants("studio_user_permissions")  # Studio only: who may author the course
 class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock):
     """An assessment of a mentoring program: its kind, items and how it counts."""
 
@@ -222,7 +223,7 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
     @json_handler
     def studio_submit(self, data, suffix=""):
         """Save the Studio editor's fields after validating the whole definition."""
-        policy.require("configure", self.identity(), message=_("Only the course team can change this assessment."))
+        self.require_author(_("Only the course team can change this assessment."))
         if not isinstance(data, dict) or not isinstance(data.get("definition", {}), dict):
             raise ValidationError(_("Send the settings as a JSON object."))
         display_name, slug = self.clean_name_and_slug(data)

@@ -10,9 +10,9 @@ from webob import Response
 from xblock.core import XBlock
 from xblock.utils.resources import ResourceLoader
 
-from .. import compat, olx
+from .. import compat, olx, policy
 from ..errors import MentoringError, ValidationError
-from ..identity import identity_for_block
+from ..identity import author_identity_for_block, identity_for_block
 from ..services.programs import sync_program
 
 loader = ResourceLoader("mentoring_xblock")
@@ -120,6 +120,10 @@ class MentoringBlockMixin:
     def identity(self):
         """The caller, from the runtime's user service."""
         return identity_for_block(self)
+
+    def require_author(self, message):
+        """Refuse (401/403 with ``message``) unless the caller may change this block's authored settings."""
+        policy.require("configure", author_identity_for_block(self, self.course_key()), message=message)
 
     def course_key(self):
         """The course holding this block."""

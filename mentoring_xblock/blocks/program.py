@@ -5,7 +5,7 @@ from django.utils.translation import gettext_noop
 from xblock.core import XBlock
 from xblock.fields import Dict, Scope, String
 
-from .. import olx, policy
+from .. import olx
 from ..errors import ConfigurationError, ValidationError
 from ..program_config import clean_config
 from ..selectors import form_choices, program_view_state
@@ -19,6 +19,7 @@ from .workspace import WorkspaceMixin
 
 @XBlock.needs("user")
 @XBlock.needs("i18n")
+@XBlock.wants("studio_user_permissions")  # Studio only: who may author the course
 class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixin, XBlock):
     """A mentoring program inside the course: join, profile, matching, pairs and the coordinator's view."""
 
@@ -239,8 +240,7 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
     @json_handler
     def studio_submit(self, data, suffix=""):
         """Save the Studio editor's fields after validating the whole configuration."""
-        policy.require("configure", self.identity(),
-                       message=_("Only the course team can change the program's settings."))
+        self.require_author(_("Only the course team can change the program's settings."))
         if not isinstance(data, dict):
             raise ValidationError(_("Send the settings as a JSON object."))
         display_name, slug = self.clean_name_and_slug(data)

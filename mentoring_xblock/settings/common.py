@@ -1,20 +1,18 @@
-"""Default settings for the LMS and Studio (edx-django-utils calls ``plugin_settings``)."""
-from pathlib import Path
+"""Default settings for the LMS and Studio (edx-django-utils calls ``plugin_settings``).
 
+The platform applies these while some of its own settings are still ``Derived`` values that
+``derive_settings()`` evaluates later (``LOCALE_PATHS`` among them): nothing here reads, iterates
+or replaces a platform setting. Translations need no setting at all: Django's gettext finds
+``mentoring_xblock/locale/<lang>/LC_MESSAGES/django.mo`` because the app is installed (the plugin
+machinery adds it to ``INSTALLED_APPS``), and the XBlock i18n service reads
+``mentoring_xblock/translations/<lang>/LC_MESSAGES/text.mo``. Both are links to the top-level
+``translations/`` folder.
+"""
 from mentoring_xblock.conf import DEFAULTS
-
-# translations/<lang>/LC_MESSAGES/{text,django}.mo inside the installed package. The XBlock i18n service reads
-# text.mo for the templates; Django's own gettext (used by the services and the handlers) reads django.mo, a copy
-# of text.mo made by `make compile_translations`, from any directory listed in LOCALE_PATHS.
-TRANSLATIONS_DIR = str(Path(__file__).resolve().parent.parent / "translations")
 
 
 def plugin_settings(settings):
-    """Give every MENTORING_* setting its default unless the site already set it; add our catalogs."""
+    """Give every MENTORING_* setting its default unless the site already set it."""
     for name, value in DEFAULTS.items():
         if not hasattr(settings, name):
             setattr(settings, name, value)
-    locale_paths = list(getattr(settings, "LOCALE_PATHS", []) or [])
-    if TRANSLATIONS_DIR not in locale_paths:
-        # Last: the platform's own catalogs keep precedence for the strings they share with ours.
-        settings.LOCALE_PATHS = [*locale_paths, TRANSLATIONS_DIR]

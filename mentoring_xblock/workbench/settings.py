@@ -55,7 +55,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
-# Our catalogs for Django's gettext (the workbench's i18n service proxies it), as plugin_settings does in the LMS.
-from mentoring_xblock.settings.common import TRANSLATIONS_DIR  # noqa: E402  pylint: disable=wrong-import-position
-
-LOCALE_PATHS = [TRANSLATIONS_DIR]
