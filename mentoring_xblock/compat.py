@@ -5,10 +5,12 @@ tests run, without the LMS.
 """
 import re
 
+from django.utils.translation import gettext as _
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
 from .conf import setting
+from .errors import Conflict
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -77,3 +79,31 @@ def connect_retirement_signal(signal=None):
         return False
     signal.connect(on_user_retired, dispatch_uid="mentoring_xblock.retire_user")
     return True
+
+
+def queue_rescore_all(usage_key, only_if_higher=False):
+    """Queue the LMS's own rescore of every learner of a block (an instructor task); None outside the LMS.
+
+    The task loads the block once per learner with that learner's runtime and calls its ``rescore``
+    (``lms/djangoapps/instructor_task``), the only way the LMS accepts a grade for somebody other than
+    the user of the request. The task is submitted in the name of the current request's user.
+    """
+    try:
+        from crum import get_current_request  # pylint: disable=import-outside-toplevel
+        from lms.djangoapps.instructor_task.api import (  # pylint: disable=import-outside-toplevel
+            submit_rescore_problem_for_all_students,
+        )
+        from lms.djangoapps.instructor_task.api_helper import (  # pylint: disable=import-outside-toplevel
+            AlreadyRunningError,
+        )
+    except ImportError:  # not in the LMS
+        return None
+    request = get_current_request()
+    if request is None:
+        return None
+    try:
+        task = submit_rescore_problem_for_all_students(request, usage_key, only_if_higher)
+    except AlreadyRunningError:
+        raise Conflict(_("The LMS is already recalculating the scores of this assessment; "
+                         "follow it on the instructor dashboard.")) from None
+    return task.task_id

@@ -23,6 +23,11 @@ QUESTION_TEXTS = ("label", "mentor_label", "help")
 # Attributes the platform adds to every block node; they are not configuration.
 PLATFORM_ATTRS = {"url_name", "xblock-family", "display_name", "program", "filename"}
 IDENT_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+try:  # the file systems XBlock runtimes hand over (pyfilesystem2) raise their own errors
+    from fs.errors import FSError
+    _FS_ERRORS = (FSError,)
+except ImportError:  # pragma: no cover - every XBlock line installs fs today
+    _FS_ERRORS = ()
 SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                               remove_comments=True)
 
@@ -160,6 +165,51 @@ def _question_from_node(node):
     if options:
         question["options"] = options
     return question
+
+
+MAX_DEFINITION_BYTES = 2 * 1024 * 1024  # a definition file larger than this is no configuration of ours
+
+
+def is_pointer(node):
+    """True for a pointer tag, ``<tag url_name="name"/>``: no children, no text, only ``url_name``.
+
+    The platform's course import hands such a node to a pure XBlock's ``parse_xml`` when the course
+    keeps the block's definition in its own file (``<tag>/<name>.xml``); resolving it is the block's job
+    (edx-platform's ``xmodule/xml_block.py::is_pointer_tag`` is the same test).
+    """
+    return (set(node.attrib) == {"url_name"} and len(node) == 0 and not (node.text or "").strip())
+
+
+def definition_node(node, runtime):
+    """The node holding the block's definition: ``node`` itself, or the file a pointer tag names.
+
+    The file is ``<tag>/<url_name>.xml`` in the runtime's ``resources_fs`` (the course directory
+    being imported), with ``:`` in the name read as a folder separator, as the platform does.
+    """
+    if not is_pointer(node):
+        return node
+    url_name = node.get("url_name")
+    path = "{tag}/{name}.xml".format(tag=node.tag, name=url_name.replace(":", "/"))
+    resources = getattr(runtime, "resources_fs", None)
+    if resources is None:
+        fail(node, _("this element points at {path}, but there are no course files to read it from").format(
+            path=path))
+    try:
+        with resources.open(path, "rb") as handle:
+            data = handle.read(MAX_DEFINITION_BYTES + 1)
+    except (OSError, *_FS_ERRORS):
+        fail(node, _("the definition file {path} is missing or cannot be read").format(path=path))
+    if len(data) > MAX_DEFINITION_BYTES:
+        fail(node, _("the definition file {path} is larger than {size} MB").format(
+            path=path, size=MAX_DEFINITION_BYTES // (1024 * 1024)))
+    try:
+        definition = etree.fromstring(data, parser=SAFE_PARSER)
+    except etree.XMLSyntaxError as error:
+        fail(node, _("the definition file {path} could not be read: {problem}").format(path=path, problem=error))
+    if definition.tag != node.tag:
+        fail(node, _("the definition file {path} holds <{found}>, not <{tag}>").format(
+            path=path, found=definition.tag, tag=node.tag))
+    return definition
 
 
 def parse_string(xml_text):

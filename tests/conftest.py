@@ -53,10 +53,29 @@ def emails_sent(monkeypatch, mailoutbox):
     return mailoutbox
 
 
+class PublishedEvents(list):
+    """Events as (name, data), and ``credited``: each grade event as (user id, data), credited as the LMS does.
+
+    The LMS records a grade event for the user of the request, whatever ``user_id`` the event carries
+    (edx-platform ``xmodule/services.py``, ``_handle_grade_event``); ``credited`` does the same.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.credited = []
+
+
 @pytest.fixture
 def published(monkeypatch):
     """Events the blocks publish through the runtime (tracking, grades, completion), as (name, data)."""
-    events = []
+    events = PublishedEvents()
     from workbench.runtime import WorkbenchRuntime
-    monkeypatch.setattr(WorkbenchRuntime, "publish", lambda self, block, name, data: events.append((name, data)))
+
+    from mentoring_xblock.identity import identity_for_block
+
+    def publish(self, block, name, data):
+        events.append((name, data))
+        if name == "grade":
+            events.credited.append((identity_for_block(block).user_id, data))
+    monkeypatch.setattr(WorkbenchRuntime, "publish", publish)
     return events

@@ -78,8 +78,8 @@ def test_self_assessment_for_every_role(program, people, person, status, publish
         mentee = participant(program, "mentee")
         assert response.respondent == mentee and response.subject == mentee and response.kind == "self_pre"
         assert response.answers["competencies"] == SELF_ANSWERS and response.score == 1.0
-        assert grades(published) == [{"value": 1.0, "max_value": 1.0, "only_if_higher": None,
-                                      "user_id": make_user("mentee").pk}]
+        assert grades(published) == [{"value": 1.0, "max_value": 1.0, "only_if_higher": None}]
+        assert [user for user, _data in published.credited] == [make_user("mentee").pk]
         assert ("completion", {"completion": 1.0}) in published
     else:
         assert not AssessmentResponse.objects.exists() and not grades(published)

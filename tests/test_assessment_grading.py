@@ -3,6 +3,7 @@ import pytest
 from xblock.completable import XBlockCompletionMode
 from xblock.scorable import Score
 
+from mentoring_xblock import compat
 from mentoring_xblock.models import ActivityEvent
 
 from .harness import block_as, call, make_user, render
@@ -26,8 +27,8 @@ def test_submission_publishes_weighted_grade_and_completion(program, people, pub
     usage = assessment("self_pre", weight="2.5")
     result = call(usage, "mentee", "save_response", {"answers": SELF_ANSWERS, "submit": True})
     assert result.body["score"] == 2.5 and result.body["max_score"] == 2.5 and result.body["completion"] == 1.0
-    user_id = make_user("mentee").pk
-    assert grades(published) == [{"value": 2.5, "max_value": 2.5, "only_if_higher": None, "user_id": user_id}]
+    assert grades(published) == [{"value": 2.5, "max_value": 2.5, "only_if_higher": None}]
+    assert [user for user, _data in published.credited] == [make_user("mentee").pk]
     assert ("completion", {"completion": 1.0}) in published
     assert block_as(usage, "mentee").get_score() == Score(2.5, 2.5)
     published.clear()
@@ -49,16 +50,16 @@ def test_mentor_completes_when_every_current_mentee_is_rated(program, people, pu
     second = call(usage, "mentor", "save_response", {"subject_id": participant(program, "second").pk,
                                                     "answers": SELF_ANSWERS, "submit": True})
     assert second.body["completion"] == 1.0
-    assert grades(published)[-1] == {"value": 1.0, "max_value": 1.0, "only_if_higher": None,
-                                     "user_id": make_user("mentor").pk}
+    assert grades(published)[-1] == {"value": 1.0, "max_value": 1.0, "only_if_higher": None}
+    assert {user for user, _data in published.credited} == {make_user("mentor").pk}
     assert ("completion", {"completion": 1.0}) in published
     # A new mentee makes the mentor's assessment incomplete again; the next view republishes 0.
     add_mentee(program, "third")
     pair(program, mentee="third")
     published.clear()
     render(usage, "mentor")
-    assert grades(published) == [{"value": 0.0, "max_value": 1.0, "only_if_higher": None,
-                                  "user_id": make_user("mentor").pk}]
+    assert grades(published) == [{"value": 0.0, "max_value": 1.0, "only_if_higher": None}]
+    assert published.credited[-1][0] == make_user("mentor").pk
 
 
 @pytest.mark.django_db
@@ -69,8 +70,8 @@ def test_weight_change_is_republished_on_view(program, people, published):
     assert saved.status == 200, saved.body
     published.clear()
     render(usage, "mentee")
-    assert grades(published) == [{"value": 4.0, "max_value": 4.0, "only_if_higher": None,
-                                  "user_id": make_user("mentee").pk}]
+    assert grades(published) == [{"value": 4.0, "max_value": 4.0, "only_if_higher": None}]
+    assert published.credited[-1][0] == make_user("mentee").pk
     published.clear()
     render(usage, "mentee")
     assert grades(published) == []
@@ -79,27 +80,63 @@ def test_weight_change_is_republished_on_view(program, people, published):
     assert grades(published) == []
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("person, status", [
-    ("anonymous", 401), ("learner", 403), ("mentee", 403), ("mentor", 403), ("coordinator", 200),
-])
-def test_rescore_all_for_every_role(program, people, person, status, published):
+@pytest.fixture
+def platform_rescore(monkeypatch):
+    """The LMS's instructor-task rescore, as queued by compat (the platform tests run the real one)."""
+    queued = []
+
+    def queue(usage_key, only_if_higher=False):
+        queued.append((str(usage_key), only_if_higher))
+        return f"task-{len(queued)}"
+    monkeypatch.setattr(compat, "queue_rescore_all", queue)
+    return queued
+
+
+def _checkin_with_answers(program):
     pair(program)
     usage = assessment("checkin", weight="3")
     call(usage, "mentee", "save_response", {"answers": {"meets_regularly": 4, "feels_heard": 4, "progress": 4},
                                             "submit": True})
     call(usage, "mentor", "save_response", {"subject_id": participant(program, "mentee").pk,
                                             "answers": {"meets_regularly": 4}})
+    return usage
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person, status", [
+    ("anonymous", 401), ("learner", 403), ("mentee", 403), ("mentor", 403), ("coordinator", 200),
+])
+def test_rescore_all_queues_the_platform_rescore_for_every_role(program, people, person, status, published,
+                                                                  platform_rescore):
+    usage = _checkin_with_answers(program)
     published.clear()
     result = call(usage, person, "rescore_all", {})
     assert result.status == status, result.body
+    # Whoever calls, the block publishes no grade: the LMS would credit it to the caller.
+    assert grades(published) == []
     if status == 200:
-        assert result.body == {"rescored": 2}
-        by_user = {event["user_id"]: (event["value"], event["max_value"]) for event in grades(published)}
-        assert by_user == {make_user("mentee").pk: (3.0, 3.0), make_user("mentor").pk: (0.0, 3.0)}
+        # One submitted respondent (the mentor only saved a draft); the platform's task rescores each learner.
+        assert result.body == {"queued": 1, "task_id": "task-1"}
+        assert platform_rescore == [(str(block_as(usage, "coordinator").assessment().usage_key), False)]
         assert ActivityEvent.objects.filter(verb="assessment.rescored").count() == 1
     else:
-        assert grades(published) == [] and result.error
+        assert platform_rescore == [] and result.error
+        assert not ActivityEvent.objects.filter(verb="assessment.rescored").exists()
+
+
+@pytest.mark.django_db
+def test_rescore_all_outside_the_lms_says_why_and_changes_nothing(program, people, published):
+    usage = _checkin_with_answers(program)
+    published.clear()
+    result = call(usage, "coordinator", "rescore_all", {})
+    assert result.status == 409 and "instructor tasks" in result.error
+    assert grades(published) == [] and not ActivityEvent.objects.filter(verb="assessment.rescored").exists()
+
+
+@pytest.mark.django_db
+def test_rescore_all_with_no_submission_says_so(program, people, platform_rescore):
+    result = call(assessment("checkin"), "coordinator", "rescore_all", {})
+    assert result.status == 409 and "Nobody has submitted" in result.error and platform_rescore == []
 
 
 @pytest.mark.django_db
@@ -112,6 +149,6 @@ def test_scorable_mixin_rescore(program, people, published):
     block = block_as(usage, "mentee")
     assert block.has_submitted_answer() and block.calculate_score() == Score(1.0, 1.0)
     block.rescore(only_if_higher=True)
-    assert grades(published) == [{"value": 1.0, "max_value": 1.0, "only_if_higher": True,
-                                  "user_id": make_user("mentee").pk}]
+    assert grades(published) == [{"value": 1.0, "max_value": 1.0, "only_if_higher": True}]
+    assert published.credited == [(make_user("mentee").pk, grades(published)[0])]
     assert not block_as(usage, "learner").has_submitted_answer()

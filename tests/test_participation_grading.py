@@ -7,7 +7,7 @@ from mentoring_xblock.errors import ConfigurationError
 from mentoring_xblock.models import Agreement, Match, Meeting, Participant
 from mentoring_xblock.program_config import clean_config
 
-from .harness import block_as, call, parse_olx, render
+from .harness import block_as, call, make_user, parse_olx, render
 
 GRADED = ('<participation_grading enabled="true" weight="2" matched="true" agreement_signed="true" '
           'meetings="2"/>')
@@ -69,7 +69,8 @@ def test_grade_grows_with_participation_and_is_published_once_per_change(graded_
     assert grades(published)[-1]["value"] == pytest.approx(2 * (1 + 1 + 0.5) / 3)
     Meeting.objects.create(match=match, starts_at=now, status="held")
     render(graded_usage, "mentor")
-    assert grades(published)[-1] == {"value": 2.0, "max_value": 2.0, "user_id": grades(published)[-1]["user_id"]}
+    assert grades(published)[-1] == {"value": 2.0, "max_value": 2.0}
+    assert published.credited[-1][0] == make_user("mentor").pk
 
 
 @pytest.mark.django_db

@@ -95,7 +95,7 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
         assessment = self.assessment()
         state = assessment_view_state(assessment, self.identity())
         if state["score"] is not None:
-            self._sync_grade(state["score"], state["user_id"])
+            self._sync_grade(state["score"])
         ctx = dict(self._context(assessment.definition), **state)
         if state["is_coordinator"]:
             ctx["report_urls"] = [(name, label, self.runtime.handler_url(self, "report", query=f"report={name}"))
@@ -137,34 +137,40 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
         """The current user's score from their responses and the definition's weight."""
         return service.grade_for_identity(self.assessment(), self.identity())[0]
 
+    def max_score(self):
+        """The most a person can earn here (the LMS's grades transformer reads it at course publish)."""
+        return self.weight
+
     def rescore(self, only_if_higher):
-        """Recompute and republish the current user's score (the LMS calls this when a course team rescores)."""
+        """Recompute and republish the current user's score.
+
+        The LMS calls this once per learner, with the block bound to that learner, when the course team
+        rescores (the instructor dashboard, or ``rescore_all`` here, which queues that same task).
+        """
         if not self.allows_rescore():
             raise TypeError(_("This assessment cannot be rescored."))
         if not self.has_submitted_answer():
             raise ValueError(_("This person has not submitted this assessment yet."))
         self._publish_grade(self.calculate_score(), only_if_higher)
 
-    def _publish_grade(self, score, only_if_higher=None, user_id=None, current=None):
-        """Publish a grade event for ``user_id`` (default: the current user); remember the current user's."""
-        if user_id is None:
-            user_id, current = self.identity().user_id, True
-        elif current is None:
-            current = user_id == self.identity().user_id
-        event = {"value": score.raw_earned, "max_value": score.raw_possible, "only_if_higher": only_if_higher}
-        if user_id is not None:
-            event["user_id"] = user_id
-        self.runtime.publish(self, "grade", event)
-        if current:
-            self.set_score(score)
+    def _publish_grade(self, score, only_if_higher=None):
+        """Publish the current user's grade and remember it.
 
-    def _sync_grade(self, score, user_id):
+        The event names no user: the LMS credits a grade event to the user of the request whatever
+        ``user_id`` it carries (``xmodule/services.py``, ``_handle_grade_event``), so a block can only ever
+        grade the person it is serving.
+        """
+        self.runtime.publish(self, "grade", {"value": score.raw_earned, "max_value": score.raw_possible,
+                                             "only_if_higher": only_if_higher})
+        self.set_score(score)
+
+    def _sync_grade(self, score):
         """Republish on view when the stored published score differs (e.g. the weight changed)."""
         stored = self.published_score or {}
         if not stored and not score.raw_earned:
             return
         if stored.get("earned") != score.raw_earned or stored.get("possible") != score.raw_possible:
-            self._publish_grade(score, user_id=user_id, current=True)
+            self._publish_grade(score)
 
     # ---- handlers ------------------------------------------------------------------------------
 
@@ -176,7 +182,7 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
                                        data.get("answers"), data.get("submit", False))
         response = result.response
         if response.state == "submitted" and data.get("submit"):
-            self._publish_grade(result.score, user_id=result.user_id, current=True)
+            self._publish_grade(result.score)
             if result.completion == 1.0:
                 self.runtime.publish(self, "completion", {"completion": 1.0})
         self.runtime.publish(self, "edx.mentoring.assessment." + ("submitted" if data.get("submit") else "saved"),
@@ -187,11 +193,8 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
 
     @json_handler
     def rescore_all(self, data, suffix=""):
-        """A coordinator recomputes and republishes every respondent's score (after the weight changed)."""
-        grades = service.recompute_scores(self.assessment(), self.identity())
-        for user_id, score, _completion in grades:
-            self._publish_grade(score, user_id=user_id)
-        return {"rescored": len(grades)}
+        """A coordinator has the LMS rescore every respondent (after the weight changed): one platform task."""
+        return service.queue_rescore(self.assessment(), self.identity())
 
     @XBlock.handler
     def report(self, request, suffix=""):
@@ -237,6 +240,7 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
     @classmethod
     def parse_xml(cls, node, runtime, keys):
         """Read the block from OLX; bad OLX names the element and the problem."""
+        node = olx.definition_node(node, runtime)  # a pointer tag: the definition is in its own file
         block = runtime.construct_xblock_from_class(cls, keys)
         block.definition = olx.assessment_from_node(node)
         block.read_name_and_slug(node)

@@ -72,8 +72,8 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
             return None
         earned, possible, _details = result
         if self.published_participation != {"earned": earned, "possible": possible}:
-            self.runtime.publish(self, "grade", {"value": earned, "max_value": possible,
-                                                 "user_id": identity.user_id})
+            # No user_id: the LMS credits a grade event to the request's user, whatever the event says.
+            self.runtime.publish(self, "grade", {"value": earned, "max_value": possible})
             self.published_participation = {"earned": earned, "possible": possible}
         return result
     i18n_js_namespace = I18N_JS_NAMESPACE  # window.MentoringXBlockI18N: the JavaScript catalog
@@ -260,6 +260,7 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
     @classmethod
     def parse_xml(cls, node, runtime, keys):
         """Read the block and its configuration from OLX; bad OLX names the element and the problem."""
+        node = olx.definition_node(node, runtime)  # a pointer tag: the definition is in its own file
         block = runtime.construct_xblock_from_class(cls, keys)
         block.config = olx.program_config_from_node(node)
         block.read_name_and_slug(node)

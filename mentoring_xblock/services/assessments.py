@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from xblock.scorable import Score
 
-from .. import policy
+from .. import compat, policy
 from ..errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationError
 from ..models import AssessmentResponse, Goal, Match, Participant
 from .programs import record_event
@@ -367,30 +367,27 @@ def has_submitted(assessment, identity):
         usage_key=assessment.usage_key, respondent=participant, state=AssessmentResponse.State.SUBMITTED).exists()
 
 
-def recompute_scores(assessment, identity):
-    """A coordinator recomputes every respondent's score in this block (after the weight changed).
+def queue_rescore(assessment, identity):
+    """A coordinator has the LMS rescore everyone who submitted in this block (after the weight changed).
 
-    Returns ``[(user_id, Score, completion)]`` for the block to publish. Three queries.
+    The LMS runs its own rescore task, which loads the block for each learner and calls its ``rescore``;
+    a block cannot publish a grade for anyone but the user it is serving. Outside the LMS (the workbench)
+    there is no such task, and each person's score is republished when they next open the assessment.
+    Returns ``{"queued": respondents, "task_id": id}``.
     """
     policy.require("coordinate", identity)
-    rows = list(AssessmentResponse.objects.filter(usage_key=assessment.usage_key)
-                .select_related("respondent").only("subject_id", "state", "respondent"))
-    by_respondent = defaultdict(list)
-    people = {}
-    for row in rows:
-        by_respondent[row.respondent_id].append(row)
-        people[row.respondent_id] = row.respondent
-    active = defaultdict(list)
-    for match in Match.objects.filter(mentor_id__in=list(people), state=Match.State.ACTIVE).select_related("mentee"):
-        active[match.mentor_id].append(Target(subject=match.mentee, match=match, period=0))
-    grades = []
-    for pk, person in sorted(people.items()):
-        targets = active[pk] if side_of(person) == MENTOR else []
-        completion = completion_from(targets, by_respondent[pk])
-        grades.append((person.user_id, score_from(assessment.definition, completion), completion))
-    record_event(assessment.program, identity.user_id, "assessment.rescored", None, respondents=len(grades),
-                 usage_key=str(assessment.usage_key))
-    return grades
+    respondents = (AssessmentResponse.objects.filter(usage_key=assessment.usage_key,
+                                                     state=AssessmentResponse.State.SUBMITTED)
+                   .values("respondent_id").distinct().count())
+    if not respondents:
+        raise Conflict(_("Nobody has submitted this assessment yet: there is no score to recalculate."))
+    task_id = compat.queue_rescore_all(assessment.usage_key)
+    if task_id is None:
+        raise Conflict(_("Scores are recalculated by the LMS's instructor tasks, which this site does not run. "
+                         "Each person's score is published again the next time they open this assessment."))
+    record_event(assessment.program, identity.user_id, "assessment.rescored", None, respondents=respondents,
+                 usage_key=str(assessment.usage_key), task_id=str(task_id))
+    return {"queued": respondents, "task_id": str(task_id)}
 
 
 # ---- growth --------------------------------------------------------------------------------------

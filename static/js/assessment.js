@@ -106,8 +106,8 @@ function MentoringAssessmentBlock(runtime, element) {
             event.preventDefault();
             M.call(runtime, root, 'rescore_all', {}).then(function (result) {
                 if (result.ok) {
-                    M.announce(root, gettext('Scores were published again for {count} people.')
-                        .replace('{count}', String(result.body.rescored)));
+                    M.announce(root, gettext('The LMS is recalculating the scores of {count} people (Instructor dashboard, Student admin).')
+                        .replace('{count}', String(result.body.queued)));
                 } else {
                     M.showErrors(rescore, result.body);
                 }
