@@ -178,13 +178,34 @@ DEMO_ASSESSMENTS = [
 ]
 
 
-def demo_course_files(org="MentoringDemo", number="LEAD101", run="2026"):
+def _inline(olx_text, url_name, indent="  "):
+    """A block's OLX as the platform's export writes a pure XBlock: inline in its parent, with url_name."""
+    node = etree.fromstring(olx_text.encode("utf-8"))
+    node.set("url_name", url_name)
+    node.set("xblock-family", "xblock.v1")
+    etree.indent(node, space="  ", level=1)
+    return indent + etree.tostring(node, encoding="unicode").strip() + "\n"
+
+
+def demo_course_files(org="MentoringDemo", number="LEAD101", run="2026", layout="inline"):
     """
     The demo course as OLX files {path: text}: one chapter with the program, then the assessments.
 
-    Import it in Studio (Tools > Import) to see both blocks with the default program,
-    competencies and assessments.
+    ``layout="inline"`` writes each mentoring block inside its unit, as the platform's course export
+    writes pure XBlocks; ``layout="pointer"`` writes a pointer tag in the unit and the block in its own
+    file (``mentoring_program/<name>.xml``), as hand-written courses often do. Both import with every
+    field (the blocks resolve pointer tags themselves).
     """
+    def unit(title, tag, url_name, olx_text):
+        if layout == "pointer":
+            files[f"{tag}/{url_name}.xml"] = olx_text if olx_text.endswith("\n") else olx_text + "\n"
+            child = f'  <{tag} url_name="{url_name}"/>\n'
+        else:
+            child = _inline(olx_text, url_name)
+        return f'<vertical display_name="{title}">\n{child}</vertical>\n'
+
+    if layout not in ("inline", "pointer"):
+        raise ValueError(f"unknown layout {layout!r}")
     files = {
         "course.xml": f'<course url_name="{run}" org="{org}" course="{number}"/>\n',
         f"course/{run}.xml": (
@@ -202,10 +223,6 @@ def demo_course_files(org="MentoringDemo", number="LEAD101", run="2026"):
             '<sequential display_name="Assessments" graded="true" format="Mentoring">\n'
             + "".join(f'  <vertical url_name="assessment_{kind}_unit"/>\n' for kind, _title in DEMO_ASSESSMENTS)
             + '</sequential>\n'),
-        "vertical/mentoring_program_unit.xml": (
-            '<vertical display_name="Mentoring program">\n  <mentoring_program url_name="leadership_program"/>\n'
-            '</vertical>\n'),
-        "mentoring_program/leadership_program.xml": program_olx(),
         "policies/assets.json": "{}\n",
         f"policies/{run}/policy.json": (
             '{"course/%s": {"display_name": "Leadership development with mentoring", '
@@ -214,12 +231,13 @@ def demo_course_files(org="MentoringDemo", number="LEAD101", run="2026"):
             '{"GRADER": [{"type": "Mentoring", "min_count": 1, "drop_count": 0, "short_label": "MNT", '
             '"weight": 1.0}], "GRADE_CUTOFFS": {"Pass": 0.5}}\n'),
     }
+    files["vertical/mentoring_program_unit.xml"] = unit("Mentoring program", "mentoring_program",
+                                                        "leadership_program", program_olx())
     for kind, title in DEMO_ASSESSMENTS:
-        files[f"vertical/assessment_{kind}_unit.xml"] = (
-            f'<vertical display_name="{title}">\n  <mentoring_assessment url_name="assessment_{kind}"/>\n</vertical>\n')
         repeat = ' repeat_days="30"' if kind == "checkin" else ""
-        files[f"mentoring_assessment/assessment_{kind}.xml"] = (
-            f'<mentoring_assessment display_name="{title}" program="{DEMO_SLUG}" kind="{kind}"{repeat}/>\n')
+        files[f"vertical/assessment_{kind}_unit.xml"] = unit(
+            title, "mentoring_assessment", f"assessment_{kind}",
+            f'<mentoring_assessment display_name="{title}" program="{DEMO_SLUG}" kind="{kind}"{repeat}/>')
     return files
 
 

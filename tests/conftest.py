@@ -64,6 +64,10 @@ class PublishedEvents(list):
         super().__init__()
         self.credited = []
 
+    def clear(self):
+        super().clear()
+        self.credited.clear()
+
 
 @pytest.fixture
 def published(monkeypatch):

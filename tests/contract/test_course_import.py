@@ -86,10 +86,12 @@ def write_files(directory, files):
 
 
 @pytest.mark.django_db
-def test_a_course_with_pointer_tags_imports_every_field(tmp_path):
-    files = demo_course_files(layout="pointer")
-    assert any(olx.is_pointer(child) for name, text in files.items() if name.startswith("vertical/")
-               for child in etree.fromstring(text.encode("utf-8")))
+@pytest.mark.parametrize("layout", ["pointer", "inline"])
+def test_a_course_in_either_layout_imports_every_field(tmp_path, layout):
+    files = demo_course_files(layout=layout)
+    pointers = [child for name, text in files.items() if name.startswith("vertical/")
+                for child in etree.fromstring(text.encode("utf-8")) if olx.is_pointer(child)]
+    assert len(pointers) == (5 if layout == "pointer" else 0)
     write_files(tmp_path, files)
     check_course(tmp_path)
 
@@ -98,7 +100,8 @@ def test_a_course_with_pointer_tags_imports_every_field(tmp_path):
 def test_the_committed_demo_course_imports_every_field(tmp_path):
     with tarfile.open(TARBALL) as archive:
         archive.extractall(tmp_path, filter="data")
-    check_course(tmp_path / "course")
+        top = archive.getnames()[0].split("/")[0]
+    check_course(tmp_path / top)
 
 
 @pytest.mark.django_db
