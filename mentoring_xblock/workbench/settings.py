@@ -38,7 +38,8 @@ INSTALLED_APPS = [*INSTALLED_APPS, "mentoring_xblock.apps.MentoringXBlockConfig"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 ROOT_URLCONF = "mentoring_xblock.workbench.urls"
 WORKBENCH = dict(WORKBENCH, services=dict(WORKBENCH["services"],
-                                          user="mentoring_xblock.workbench.user_service.WorkbenchUserService"))
+                                          user="mentoring_xblock.workbench.user_service.WorkbenchUserService",
+                                          i18n="mentoring_xblock.workbench.i18n_service.PackageI18nService"))
 MENTORING_DEV_USER_SERVICE = True
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "mentoring@example.com"
