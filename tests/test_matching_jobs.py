@@ -1,5 +1,6 @@
 """Cohort matching as a job: the management command, and the Celery task on a real Redis broker."""
 import threading
+import uuid
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -40,7 +41,10 @@ def celery_app_on_redis(settings):
     from celery import Celery
     from celery.contrib.testing.worker import start_worker
     app = Celery("mentoring_tests", broker=settings.CELERY_BROKER_URL, backend=None, set_as_current=True)
-    app.conf.update(task_always_eager=False, worker_hijack_root_logger=False, broker_connection_retry_on_startup=True)
+    # A queue of this test run's own: another suite running at the same time (tox envs, a second checkout)
+    # on the same Redis must not take the task to its own database.
+    app.conf.update(task_always_eager=False, worker_hijack_root_logger=False, broker_connection_retry_on_startup=True,
+                    task_default_queue=f"mentoring-tests-{uuid.uuid4().hex}")
     from mentoring_xblock import tasks  # noqa: F401  (registers the shared task on the app)
     app.control.purge()  # tasks left in the broker by an interrupted earlier run would go first
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING", shutdown_timeout=10):
