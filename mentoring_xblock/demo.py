@@ -178,13 +178,16 @@ DEMO_ASSESSMENTS = [
 ]
 
 
-def _inline(olx_text, url_name, indent="  "):
-    """A block's OLX as the platform's export writes a pure XBlock: inline in its parent, with url_name."""
-    node = etree.fromstring(olx_text.encode("utf-8"))
-    node.set("url_name", url_name)
-    node.set("xblock-family", "xblock.v1")
-    etree.indent(node, space="  ", level=1)
-    return indent + etree.tostring(node, encoding="unicode").strip() + "\n"
+def _inline(olx_text, url_name):
+    """A block's OLX as the platform's export writes a pure XBlock: inline in its unit, url_name first.
+
+    (No ``etree.indent``: inside the platform ``lxml.etree`` is its ``safe_lxml`` wrapper, which lacks it.)
+    """
+    source = etree.fromstring(olx_text.encode("utf-8"), etree.XMLParser(remove_blank_text=True))
+    node = etree.Element(source.tag, {"url_name": url_name, "xblock-family": "xblock.v1", **source.attrib})
+    node.extend(source)
+    lines = etree.tostring(node, pretty_print=True, encoding="unicode").splitlines()
+    return "".join(f"  {line}\n" for line in lines)
 
 
 def demo_course_files(org="MentoringDemo", number="LEAD101", run="2026", layout="inline"):

@@ -1,0 +1,1 @@
+"""The plugin inside Studio: author view, editor and saving, with the platform's course roles."""
