@@ -1,15 +1,27 @@
 # One command each: `make demo` serves the seeded workbench demo, `make test` runs the test suite.
-# Both need only Python 3.12 (found on PATH or in pyenv); everything else is installed here.
-PYTHON312 ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12; do "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && { command -v "$$p"; break; }; done)
+# Both need only Python 3.12; `make test-matrix` (the other Python/XBlock combinations) also needs Python 3.11.
+# Each is found on PATH or in pyenv (whatever pyenv's global version is) and handed to tox by its full path;
+# everything else is installed here.
+# $(call find_python,3.12): the full path of a working Python 3.12, or nothing.
+find_python = $(shell for p in python$(1) $$HOME/.pyenv/versions/$(1).*/bin/python$(1) $$HOME/.pyenv/versions/$(1)/bin/python$(1) /usr/local/bin/python$(1) /usr/bin/python$(1); do "$$p" -c 'import sys; assert "%d.%d" % sys.version_info[:2] == "$(1)"; print(sys.executable)' 2>/dev/null && break; done)
+PYTHON312 ?= $(call find_python,3.12)
+PYTHON311 ?= $(call find_python,3.11)
 CONSTRAINTS = requirements/constraints.txt
 TOOLS = .venv-tools
 DEMO = .venv
+# tox's basepython reads these (tox.ini), so it uses the interpreters found here, not whatever PATH offers.
+TOX = $(if $(PYTHON311),PYTHON311="$(PYTHON311)") $(if $(PYTHON312),PYTHON312="$(PYTHON312)") $(TOOLS)/bin/tox
+# The combinations `make test-matrix` runs: contract tests and the smoke set ([smoke] in tox.ini).
+MATRIX = py311-xblock5,py312-xblock5,py311-xblock6
 
-.PHONY: demo test test-mariadb quality ci clean check-python \
+.PHONY: demo test test-matrix test-mariadb quality ci clean check-python check-python311 \
 	extract_translations dummy_translations compile_translations check_translations
 
 check-python:
 	@test -n "$(PYTHON312)" || { echo "Python 3.12 is needed: install it (e.g. pyenv install 3.12) or set PYTHON312=/path/to/python3.12"; exit 1; }
+
+check-python311:
+	@test -n "$(PYTHON311)" || { echo "Python 3.11 is needed for the matrix: install it (e.g. pyenv install 3.11) or set PYTHON311=/path/to/python3.11"; exit 1; }
 
 $(TOOLS)/bin/tox: | check-python
 	$(PYTHON312) -m venv $(TOOLS)
@@ -25,16 +37,19 @@ $(DEMO)/bin/python: setup.py requirements/base.in | check-python
 demo: $(DEMO)/bin/python  ## migrate SQLite, seed the leadership program and serve the workbench on 127.0.0.1:8000
 	$(DEMO)/bin/python -m mentoring_xblock.workbench.serve
 
-test: $(TOOLS)/bin/tox  ## the whole default suite on SQLite (browser tests included) with coverage
-	$(TOOLS)/bin/tox -e py312
+test: $(TOOLS)/bin/tox  ## the whole suite on SQLite (browser tests included) with coverage: Python 3.12, XBlock 6
+	$(TOX) -e py312-xblock6
+
+test-matrix: $(TOOLS)/bin/tox | check-python311  ## contract tests + smoke set on Python 3.11/3.12 x XBlock 5.2/6 (the other three)
+	$(TOX) -e $(MATRIX)
 
 test-mariadb: $(TOOLS)/bin/tox  ## the same suite (without browser tests) on the MariaDB at 127.0.0.1:3306
-	$(TOOLS)/bin/tox -e mariadb
+	$(TOX) -e mariadb
 
 quality: $(TOOLS)/bin/tox
-	$(TOOLS)/bin/tox -e quality
+	$(TOX) -e quality
 
-ci: test test-mariadb quality
+ci: test test-matrix test-mariadb quality
 
 clean:
 	rm -rf .tox $(TOOLS) $(DEMO) var build dist *.egg-info

@@ -33,7 +33,7 @@ def package_data():
     """All files under the package's static/, templates/ and translations/ links, relative to the package."""
     files = []
     package_dir = os.path.join(HERE, "mentoring_xblock")
-    for folder in ("static", "templates", "translations"):
+    for folder in ("static", "templates", "translations", "locale"):
         for root, _dirs, names in os.walk(os.path.join(package_dir, folder), followlinks=True):
             for name in names:
                 files.append(os.path.relpath(os.path.join(root, name), package_dir))
@@ -47,7 +47,7 @@ setup(
     long_description=read("README.md"),
     long_description_content_type="text/markdown",
     license="AGPL-3.0",
-    python_requires=">=3.12",
+    python_requires=">=3.11",
     packages=find_packages(include=["mentoring_xblock", "mentoring_xblock.*"]),
     include_package_data=False,
     package_data={"mentoring_xblock": package_data()},
@@ -70,6 +70,8 @@ setup(
     classifiers=[
         "Framework :: Django",
         "Framework :: Django :: 5.2",
+        "Programming Language :: Python :: 3",
+        "Programming Language :: Python :: 3.11",
         "Programming Language :: Python :: 3.12",
         "License :: OSI Approved :: GNU Affero General Public License v3",
     ],
