@@ -102,9 +102,13 @@ check_translations: $(I18N_VENV)/bin/i18n_tool  ## fail when the committed catal
 	$(I18N_ENV) i18n_tool changed
 	$(I18N_ENV) i18n_tool validate
 
-demo-course: $(DEMO)/bin/python  ## rebuild demo_course/mentoring-demo-course.tar.gz (Studio: Tools > Import)
+demo-course-source: $(DEMO)/bin/python  ## the demo course as the code writes it: var/demo-course-source.tar.gz
+	mkdir -p var
 	DJANGO_SETTINGS_MODULE=mentoring_xblock.workbench.settings $(DEMO)/bin/python -c "import django; django.setup(); \
-	from mentoring_xblock.demo import write_demo_course; write_demo_course('demo_course/mentoring-demo-course.tar.gz')"
+	from mentoring_xblock.demo import write_demo_course; write_demo_course('var/demo-course-source.tar.gz')"
+# demo_course/mentoring-demo-course.tar.gz is the platform's own export of that course: run tests/platform/lms in an
+# edx-platform environment with MENTORING_PLATFORM_EXPORT=$(CURDIR)/demo_course/mentoring-demo-course.tar.gz
+# (tests/platform/README.md); its test_the_shipped_tarball_is_exactly_the_platforms_export keeps them equal.
 
 dist: $(TOOLS)/bin/tox  ## sdist and wheel in dist/, checked with twine
 	rm -rf dist build

@@ -244,12 +244,12 @@ def demo_course_files(org="MentoringDemo", number="LEAD101", run="2026", layout=
     return files
 
 
-def write_demo_course(path):
+def write_demo_course(path, layout="inline"):
     """Write the demo course as a Studio-importable ``.tar.gz`` (files under ``course/``), reproducibly."""
     import io  # pylint: disable=import-outside-toplevel
     import tarfile  # pylint: disable=import-outside-toplevel
     with tarfile.open(path, "w:gz", format=tarfile.PAX_FORMAT) as archive:
-        for name, text in sorted(demo_course_files().items()):
+        for name, text in sorted(demo_course_files(layout=layout).items()):
             data = text.encode("utf-8")
             info = tarfile.TarInfo(f"course/{name}")
             info.size, info.mtime, info.mode = len(data), 1767225600, 0o644

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from mentoring_xblock.demo import demo_course_files
+from mentoring_xblock.demo import demo_course_files, write_demo_course
 
 TARBALL = Path(__file__).resolve().parent.parent / "demo_course" / "mentoring-demo-course.tar.gz"
 
@@ -52,3 +52,16 @@ def test_the_tarball_is_a_course_export():
     assert f"{top}/course.xml" in names
     for folder in ("chapter", "sequential", "vertical", "policies"):
         assert any(name.startswith(f"{top}/{folder}/") for name in names), folder
+
+
+@pytest.mark.parametrize("layout", ["inline", "pointer"])
+def test_write_demo_course_is_reproducible_and_holds_the_files(tmp_path, layout):
+    first, second = tmp_path / "a.tar.gz", tmp_path / "b.tar.gz"
+    write_demo_course(str(first), layout=layout)
+    write_demo_course(str(second), layout=layout)
+    with tarfile.open(first) as archive:
+        stored = {member.name.removeprefix("course/"): archive.extractfile(member).read().decode("utf-8")
+                  for member in archive.getmembers()}
+    assert stored == demo_course_files(layout=layout)
+    with tarfile.open(first) as a, tarfile.open(second) as b:
+        assert [(m.name, m.mtime) for m in a.getmembers()] == [(m.name, m.mtime) for m in b.getmembers()]
