@@ -64,7 +64,7 @@ def identity_for_block(block):
 
 
 def author_identity_for_block(block, course_key):
-    """The caller as an author of the block's course: may they change the block's authored settings?
+    """The caller as an author of the block's course, who may change its authored settings or not.
 
     In Studio (the runtime offers ``studio_user_permissions``) that service decides, since Studio's
     user service calls every author a student; elsewhere (the LMS, the workbench) course staff may,

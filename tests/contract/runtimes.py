@@ -15,7 +15,11 @@ from webob import Request
 from xblock.reference.user_service import UserService, XBlockUser
 
 from mentoring_xblock.identity import (
-    ATTR_IS_AUTHENTICATED, ATTR_USER_ID, ATTR_USER_IS_STAFF, ATTR_USER_ROLE, ATTR_USERNAME,
+    ATTR_IS_AUTHENTICATED,
+    ATTR_USER_ID,
+    ATTR_USER_IS_STAFF,
+    ATTR_USER_ROLE,
+    ATTR_USERNAME,
 )
 
 from ..harness import HandlerResult, block_as
