@@ -4,6 +4,7 @@ Nothing here imports edx-platform code at import time: the project's default sui
 workbench, ``tests.settings``) collects these modules too and must skip them with a reason.
 """
 import importlib.util
+import json
 
 import pytest
 
@@ -31,3 +32,11 @@ def require(kind):
         wanted = {"lms": "the LMS (e.g. lms.envs.test)", "cms": "Studio (e.g. cms.envs.test)"}[kind]
         pytest.skip(f"{kind.upper()} test: run it with the settings of {wanted}; this run has {found.upper()} "
                     f"settings", allow_module_level=True)
+
+
+def json_or_text(response):
+    """A Django test response's body: parsed JSON, or the text when it is not JSON (an HTML error page)."""
+    try:
+        return json.loads(response.content.decode("utf-8"))
+    except ValueError:
+        return response.content.decode("utf-8", "replace")

@@ -6,7 +6,7 @@ Saving is read back from the modulestore. A course instructor (not global staff)
 author; a learner, the LMS's limited staff and another course's staff may not, and change nothing.
 """
 # ruff: noqa: E402  (platform imports come after the module-level skip, so the default suite never runs them)
-from ..support import require
+from ..support import json_or_text, require
 
 require("cms")
 
@@ -74,11 +74,7 @@ class StudioTestCase(ModuleStoreTestCase):
         response = self.client.post(reverse("component_handler", kwargs={"usage_key_string": str(block.location),
                                                                          "handler": "studio_submit"}),
                                     data=json.dumps(data), content_type="application/json")
-        try:
-            body = json.loads(response.content.decode("utf-8"))
-        except ValueError:
-            body = response.content.decode("utf-8", "replace")
-        return response.status_code, body
+        return response.status_code, json_or_text(response)
 
     def stored(self, block):
         """The block as Studio's modulestore has it now."""

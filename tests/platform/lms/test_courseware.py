@@ -5,7 +5,7 @@ dashboard's rescore API) with a logged-in Django test client, and every outcome 
 platform's tables (StudentModule, BlockCompletion, the course grade) or the plugin's models.
 """
 # ruff: noqa: E402  (platform imports come after the module-level skip, so the default suite never runs them)
-from ..support import require
+from ..support import json_or_text, require
 
 require("lms")
 
@@ -80,11 +80,7 @@ class MentoringLmsTestCase(ModuleStoreTestCase):
                                                 "handler": handler, "suffix": ""})
         with self.captureOnCommitCallbacks(execute=True):  # the grade tasks the LMS queues on commit
             response = self.client.post(url, data=json.dumps(data or {}), content_type="application/json")
-        try:
-            body = json.loads(response.content.decode("utf-8"))
-        except ValueError:
-            body = response.content.decode("utf-8", "replace")
-        return response.status_code, body
+        return response.status_code, json_or_text(response)
 
     def join_and_submit(self, user):
         """``user`` joins as a mentee and submits the self-assessment with every item answered."""
