@@ -8,6 +8,7 @@ and negative numbers, 1e308), or arbitrary JSON. Each handler is called by a per
 """
 import json
 import os
+from urllib.parse import urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -147,6 +148,62 @@ def test_hostile_assessment_answers(world):
         before = snapshot()
         result = call(world.assessment_usage, "mentee", "save_response", dict(base, answers=answers, submit=True))
         _no_crash_and_refusals_change_nothing(result, before)
+
+    attempt()
+
+
+# ---- numbers JSON can say and Python cannot store; ids in query strings ------------------------------
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("block_type, handler", JSON_HANDLERS)
+def test_non_finite_numbers_in_every_field(world, block_type, handler):
+    """``1e400`` is valid JSON that Python reads as infinity: every field of every handler refuses it."""
+    usage = world.usage if block_type == "mentoring_program" else world.assessment_usage
+    caller = caller_for(block_type, handler)
+    base, _owners, _other = case(world, handler, caller)
+    keys = sorted(base) if isinstance(base, dict) else []
+    for key in [*keys, "extra"]:
+        for number in ("1e400", "-1e400"):
+            raw = json.dumps(dict(base, **{key: "@NUMBER@"})).replace('"@NUMBER@"', number).encode("utf-8")
+            before = snapshot()
+            result = call(usage, caller, handler, raw_body=raw)
+            COUNTS["cases"] += 1
+            assert result.status == 400 and result.error, (key, number, result.status, result.body)
+            assert snapshot() == before
+
+
+QUERY_IDS = {  # the GET handlers that take ids: handler -> (caller, the id parameters and the rest of a good query)
+    "workspace_meeting_ics": ("mentee", ("match_id", "meeting_id")),
+    "export_download": ("coordinator", ("job_id",)),
+}
+BAD_QUERY_IDS = ["", "0", "-1", "+1", " 1", "1 ", "1.0", "1e3", "0x10", "²", "¹²", "１２", "٣", "߁", "𝟙",
+                 "9" * 17, str(2 ** 53 + 1), "9" * 5000, "1\x00", "%00", "null", "[1]"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("handler", sorted(QUERY_IDS))
+def test_bad_ids_in_query_strings_get_a_400(world, handler):
+    """Unicode digits ("²" passes str.isdigit()), huge and signed numbers: a 400 naming the parameter."""
+    caller, params = QUERY_IDS[handler]
+    good, _owners, _other = case(world, handler, caller)
+    values = dict(part.split("=", 1) for part in good.split("&"))
+    for param in params:
+        for bad in BAD_QUERY_IDS:
+            query = urlencode(dict(values, **{param: bad}))
+            before = snapshot()
+            result = call(world.usage, caller, handler, query=query)
+            COUNTS["cases"] += 1
+            assert result.status == 400, (param, bad, result.status, result.body)
+            assert param in result.body.get("field_errors", {}), result.body
+            assert snapshot() == before
+
+    @FUZZ
+    @given(bad=st.text(max_size=30).filter(lambda text: not (text.isascii() and text.isdigit())),
+           param=st.sampled_from(params))
+    def attempt(bad, param):
+        result = call(world.usage, caller, handler, query=urlencode(dict(values, **{param: bad})))
+        COUNTS["cases"] += 1
+        assert result.status == 400, (param, bad, result.status, result.body)
 
     attempt()
 

@@ -1,6 +1,7 @@
 """What both blocks share: JSON handlers that map domain errors to HTTP, identity, program, rendering."""
 import functools
 import json
+import math
 import re
 
 from django.utils.translation import get_language
@@ -14,6 +15,7 @@ from .. import compat, olx, policy
 from ..errors import MentoringError, ValidationError
 from ..identity import author_identity_for_block, identity_for_block
 from ..services.programs import sync_program
+from ..validation import MAX_ID
 
 loader = ResourceLoader("mentoring_xblock")
 # The JavaScript catalogs (`make compile_translations`) define window.<I18N_JS_NAMESPACE>; static/js/mentoring.js
@@ -29,7 +31,6 @@ def json_response(body, status=200):
 
 
 MAX_JSON_DEPTH = 20
-MAX_JSON_INT = 2 ** 53  # larger ids and numbers are no id of ours, and overflow database integers
 
 
 def _no_constant(name):
@@ -52,7 +53,9 @@ def hostile_json(data):
         elif isinstance(value, str):
             if "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value):
                 return _("The request contains characters that cannot be stored (a NUL or a lone surrogate).")
-        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_JSON_INT:
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ID:
+            return _("A number in the request is too large.")
+        elif isinstance(value, float) and not math.isfinite(value):  # 1e400 parses as infinity
             return _("A number in the request is too large.")
     return None
 

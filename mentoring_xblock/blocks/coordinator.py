@@ -8,6 +8,7 @@ from .. import coordinator_selectors, policy
 from ..errors import MentoringError, NotFound, ValidationError
 from ..services import coordination, exports, matching_runs
 from ..validation import json_object as _object
+from ..validation import query_id
 from .base import json_handler, json_response
 
 CRITERION_LABELS = {
@@ -218,9 +219,9 @@ class CoordinatorMixin:
     @XBlock.handler
     def export_download(self, request, suffix=""):
         """Download a finished export (``?job_id=n``)."""
-        job_id = request.GET.get("job_id", "")
         try:
-            job = exports.export_job(self.program(), self.identity(), int(job_id) if job_id.isdigit() else job_id)
+            job_id = query_id(request.GET.get("job_id", ""), "job_id", _("Say which export with its number."))
+            job = exports.export_job(self.program(), self.identity(), job_id)
         except MentoringError as error:
             return json_response(error.as_dict(), error.status)
         if job.state != "ready":

@@ -10,19 +10,17 @@ from django.utils.translation import gettext as _
 from webob import Response
 from xblock.core import XBlock
 
-from ..errors import MentoringError, ValidationError
+from ..errors import MentoringError
 from ..services import workspace as service
 from ..validation import json_object as _object
+from ..validation import query_id
 from ..workspace_selectors import workspace_view_state
 from .base import json_handler, json_response
 
 
 def _query_id(request, name):
     """A positive integer from the query string, or a 400."""
-    raw = request.GET.get(name, "")
-    if not raw.isdigit() or int(raw) <= 0:
-        raise ValidationError(_("Say which one with its number."), {name: _("Not a valid id.")})
-    return int(raw)
+    return query_id(request.GET.get(name, ""), name)
 
 
 def meeting_calendar(meeting, match, side, show_private, course_title=""):

@@ -16,6 +16,7 @@ from .. import policy
 from ..conf import setting
 from ..errors import NotFound, ValidationError
 from ..models import ActivityEvent, AssessmentResponse, ExportJob, Match, Meeting, Participant
+from ..validation import positive_id
 from .programs import record_event
 
 CHUNK = 2000
@@ -149,8 +150,7 @@ def build_export(job_id):
 def export_job(program, identity, job_id):
     """A coordinator's export job of this program (404 otherwise)."""
     policy.require("coordinate", identity)
-    if isinstance(job_id, bool) or not isinstance(job_id, int):
-        raise ValidationError(_("Say which export with its number."), {"job_id": _("Not a valid id.")})
+    job_id = positive_id(job_id, "job_id", _("Say which export with its number."))
     job = ExportJob.objects.filter(program=program, pk=job_id).first()
     if job is None:
         raise NotFound(_("There is no such export."))
