@@ -8,7 +8,7 @@ import copy
 from django.utils.translation import gettext as _
 
 from .errors import ConfigurationError
-from .program_config import IDENT_RE, MAX_LABEL
+from .program_config import IDENT_RE, MAX_LABEL, boolean
 
 KINDS = ("self_pre", "self_post", "mentor_rates_mentee", "mentee_rates_mentor", "checkin", "goal_attainment")
 ITEM_KINDS = ("scale", "choice", "multi_choice", "text")
@@ -121,10 +121,9 @@ def _clean_item(raw, path, competencies):
     prompt = raw.get("prompt")
     if not isinstance(prompt, str) or not prompt.strip() or len(prompt) > 1000:
         _fail(f"{path}.prompt", _("must be text of 1 to 1000 characters"))
-    item = {"id": item_id, "kind": kind, "prompt": prompt.strip(), "required": bool(raw.get("required", False)),
+    item = {"id": item_id, "kind": kind, "prompt": prompt.strip(),
+            "required": boolean(raw.get("required", False), f"{path}.required"),
             "competency": raw.get("competency") or ""}
-    if isinstance(raw.get("required"), str):
-        item["required"] = raw["required"].lower() in ("true", "1", "yes")
     if item["competency"]:
         if kind != "scale":
             _fail(f"{path}.competency", _("only a scale item can measure a competency"))
@@ -172,9 +171,7 @@ def clean_definition(raw, competencies=None):
         _fail("weight", _("must be a number"))
     if not 0 <= definition["weight"] <= 100:
         _fail("weight", _("must be between 0 and 100"))
-    allow = merged["allow_edit_after_submit"]
-    definition["allow_edit_after_submit"] = (allow.lower() in ("true", "1", "yes") if isinstance(allow, str)
-                                             else bool(allow))
+    definition["allow_edit_after_submit"] = boolean(merged["allow_edit_after_submit"], "allow_edit_after_submit")
     try:
         definition["repeat_days"] = int(merged["repeat_days"])
     except (TypeError, ValueError):

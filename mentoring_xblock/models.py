@@ -21,6 +21,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from opaque_keys.edx.django.models import CourseKeyField, UsageKeyField
 
+from .validation import DISPLAY_NAME_MAX
+
 
 class TimeStamped(models.Model):
     """Created and modified times for every row."""
@@ -40,7 +42,7 @@ class Program(TimeStamped):
 
     course_key = CourseKeyField(max_length=255, db_index=True)
     slug = models.SlugField(max_length=64)
-    title = models.CharField(max_length=255, blank=True)
+    title = models.CharField(max_length=DISPLAY_NAME_MAX, blank=True)
     # Snapshot of the authored configuration (validated by program_config), refreshed by the blocks.
     configuration = models.JSONField(default=dict, blank=True)
     configuration_hash = models.CharField(max_length=64, blank=True)

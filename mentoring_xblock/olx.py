@@ -9,8 +9,16 @@ import re
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from .assessment_config import MAX_ITEMS, MAX_POINTS, clean_definition
 from .errors import ConfigurationError
-from .program_config import DEFAULT_CONFIG, clean_config
+from .program_config import (
+    DEFAULT_CONFIG,
+    MAX_COMPETENCIES,
+    MAX_CRITERIA,
+    MAX_OPTIONS,
+    MAX_QUESTIONS,
+    clean_config,
+)
 
 SETTINGS_KEYS = (
     "starts", "ends", "matching_mode", "allow_learner_mentors", "mentor_approval_required", "capacity_default",
@@ -51,9 +59,15 @@ def _sub(parent, tag, text=None, **attrs):
     return child
 
 
-def _children(node, allowed):
-    """Element children of ``node``, refusing tags not in ``allowed``."""
+def _children(node, allowed, limit):
+    """Element children of ``node``, refusing tags not in ``allowed`` and more than ``limit`` of them.
+
+    The count is checked before any child is read, so an oversized course file is refused at once.
+    """
     children = [child for child in node if isinstance(child.tag, str)]
+    if len(children) > limit:
+        fail(node, _("at most {limit} child elements are allowed here, not {count}").format(
+            limit=limit, count=len(children)))
     for child in children:
         if child.tag not in allowed:
             fail(child, _("unexpected element; expected one of: {tags}").format(tags=", ".join(allowed)))
@@ -113,8 +127,13 @@ def program_config_from_node(node):
     """Read and validate a program configuration from a ``<mentoring_program>`` node."""
     _check_attrs(node, PLATFORM_ATTRS)
     raw = {}
-    for child in _children(node, ("description", "settings", "consent", "agreement", "criteria", "questions",
-                                  "competencies", "participation_grading")):
+    sections = ("description", "settings", "consent", "agreement", "criteria", "questions", "competencies",
+                "participation_grading")
+    seen = set()
+    for child in _children(node, sections, 2 * len(sections)):  # a twice-given section is named below
+        if child.tag in seen:
+            fail(child, _("appears twice; give each section once"))
+        seen.add(child.tag)
         if child.tag == "description":
             raw["description"] = _text_of(child)
         elif child.tag == "consent":
@@ -125,23 +144,25 @@ def program_config_from_node(node):
                         for key, value in child.attrib.items()})
         elif child.tag == "agreement":
             parts = DEFAULT_CONFIG["agreement_template"]
-            raw["agreement_template"] = {part.tag: _text_of(part) for part in _children(child, tuple(parts))}
+            raw["agreement_template"] = {part.tag: _text_of(part)
+                                         for part in _children(child, tuple(parts), len(parts))}
         elif child.tag == "criteria":
             raw["criteria"] = {}
-            for criterion in _children(child, ("criterion",)):
+            for criterion in _children(child, ("criterion",), MAX_CRITERIA):
                 _check_attrs(criterion, ("name", "weight"))
                 if "name" not in criterion.attrib:
                     fail(criterion, _('needs a "name" attribute'))
                 raw["criteria"][criterion.get("name")] = criterion.get("weight", "0")
         elif child.tag == "questions":
-            raw["questions"] = [_question_from_node(question) for question in _children(child, ("question",))]
+            raw["questions"] = [_question_from_node(question)
+                                for question in _children(child, ("question",), MAX_QUESTIONS)]
         elif child.tag == "participation_grading":
             _check_attrs(child, tuple(DEFAULT_CONFIG["participation_grading"]))
             raw["participation_grading"] = {key: _int_or_text(value) if key == "meetings" else value
                                             for key, value in child.attrib.items()}
         elif child.tag == "competencies":
             raw["competencies"] = []
-            for competency in _children(child, ("competency",)):
+            for competency in _children(child, ("competency",), MAX_COMPETENCIES):
                 _check_attrs(competency, ("id", "label"))
                 raw["competencies"].append({"id": competency.get("id"), "label": competency.get("label"),
                                             "description": _text_of(competency)})
@@ -156,7 +177,7 @@ def _question_from_node(node):
     _check_attrs(node, QUESTION_ATTRS)
     question = {key: _int_or_text(value) for key, value in node.attrib.items()}
     options = []
-    for child in _children(node, QUESTION_TEXTS + ("option",)):
+    for child in _children(node, QUESTION_TEXTS + ("option",), len(QUESTION_TEXTS) + MAX_OPTIONS):
         if child.tag == "option":
             _check_attrs(child, ("value",))
             options.append({"value": child.get("value"), "label": _text_of(child)})
@@ -243,18 +264,17 @@ def assessment_to_node(definition, node):
 
 def assessment_from_node(node, competencies=None):
     """Read and validate an assessment definition from a ``<mentoring_assessment>`` node."""
-    from .assessment_config import clean_definition  # pylint: disable=import-outside-toplevel
     _check_attrs(node, PLATFORM_ATTRS | set(ASSESSMENT_ATTRS))
     raw = {key: node.get(key) for key in ASSESSMENT_ATTRS if node.get(key) is not None}
     items = []
-    for child in _children(node, ("instructions", "item")):
+    for child in _children(node, ("instructions", "item"), 1 + MAX_ITEMS):
         if child.tag == "instructions":
             raw["instructions"] = _text_of(child)
             continue
         _check_attrs(child, ITEM_ATTRS)
         item = {key: child.get(key) for key in ITEM_ATTRS if child.get(key) is not None}
         points, options = [], []
-        for part in _children(child, ("prompt", "point", "option")):
+        for part in _children(child, ("prompt", "point", "option"), 1 + max(MAX_POINTS, MAX_OPTIONS)):
             if part.tag == "prompt":
                 item["prompt"] = _text_of(part)
             else:

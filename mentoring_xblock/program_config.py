@@ -27,6 +27,8 @@ MATCH_USES = ("", "topics", "seniority", "choice")
 BASE_CRITERIA = ("topics", "language", "timezone", "availability", "seniority")
 IDENT_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_QUESTIONS = 40
+MAX_COMPETENCIES = 40
+MAX_CRITERIA = 60  # the built-in criteria and one per matchable question, with room to spare
 MAX_OPTIONS = 60
 MAX_TEXT = 5000
 MAX_LABEL = 300
@@ -86,7 +88,8 @@ def _text(value, path, max_length=MAX_TEXT, required=False):
     return value
 
 
-def _bool(value, path):
+def boolean(value, path):
+    """True or False from JSON or OLX ("true"/"false", "1"/"0", "yes"/"no"); anything else names ``path``."""
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", "yes", "no"):
@@ -171,10 +174,10 @@ def _clean_question(raw, path):
         "label": _text(raw.get("label"), f"{path}.label", MAX_LABEL, True),
         "mentor_label": _text(raw.get("mentor_label"), f"{path}.mentor_label", MAX_LABEL),
         "help": _text(raw.get("help"), f"{path}.help", MAX_LABEL),
-        "required": _bool(raw.get("required", False), f"{path}.required"),
+        "required": boolean(raw.get("required", False), f"{path}.required"),
         "audience": _choice(raw.get("audience", "both"), f"{path}.audience", AUDIENCES),
         "match": _choice(raw.get("match", "") or "", f"{path}.match", MATCH_USES),
-        "exclude_same": _bool(raw.get("exclude_same", False), f"{path}.exclude_same"),
+        "exclude_same": boolean(raw.get("exclude_same", False), f"{path}.exclude_same"),
         "options": [],
     }
     if kind in ("choice", "multi_choice"):
@@ -215,15 +218,15 @@ def clean_config(raw):
         "starts": _date(merged["starts"], "starts"),
         "ends": _date(merged["ends"], "ends"),
         "matching_mode": _choice(merged["matching_mode"], "matching_mode", MATCHING_MODES),
-        "allow_learner_mentors": _bool(merged["allow_learner_mentors"], "allow_learner_mentors"),
-        "mentor_approval_required": _bool(merged["mentor_approval_required"], "mentor_approval_required"),
+        "allow_learner_mentors": boolean(merged["allow_learner_mentors"], "allow_learner_mentors"),
+        "mentor_approval_required": boolean(merged["mentor_approval_required"], "mentor_approval_required"),
         "capacity_default": _int(merged["capacity_default"], "capacity_default", 1, 50),
         "capacity_max": _int(merged["capacity_max"], "capacity_max", 1, 50),
         "request_expiry_days": _int(merged["request_expiry_days"], "request_expiry_days", 1, 90),
         "inactivity_days": _int(merged["inactivity_days"], "inactivity_days", 1, 365),
         "privacy": _choice(merged["privacy"], "privacy", PRIVACY_LEVELS),
         "consent_text": _text(merged["consent_text"], "consent_text"),
-        "language_required": _bool(merged["language_required"], "language_required"),
+        "language_required": boolean(merged["language_required"], "language_required"),
         "max_timezone_hours": _int(merged["max_timezone_hours"], "max_timezone_hours", 1, 24),
         "suggestion_count": _int(merged["suggestion_count"], "suggestion_count", 1, 20),
     }
@@ -280,10 +283,10 @@ def clean_config(raw):
         _fail(f"participation_grading.{unknown[0]}", _("is not a part of participation grading"))
     grading = dict(DEFAULT_CONFIG["participation_grading"], **grading)
     config["participation_grading"] = {
-        "enabled": _bool(grading["enabled"], "participation_grading.enabled"),
+        "enabled": boolean(grading["enabled"], "participation_grading.enabled"),
         "weight": _float(grading["weight"], "participation_grading.weight", 0, 100),
-        "matched": _bool(grading["matched"], "participation_grading.matched"),
-        "agreement_signed": _bool(grading["agreement_signed"], "participation_grading.agreement_signed"),
+        "matched": boolean(grading["matched"], "participation_grading.matched"),
+        "agreement_signed": boolean(grading["agreement_signed"], "participation_grading.agreement_signed"),
         "meetings": _int(grading["meetings"], "participation_grading.meetings", 0, 50),
     }
     if config["participation_grading"]["enabled"] and not (
@@ -294,6 +297,8 @@ def clean_config(raw):
     competencies = merged["competencies"]
     if not isinstance(competencies, list):
         _fail("competencies", _("must be a list"))
+    if len(raw) > MAX_COMPETENCIES:
+        _fail("competencies", _("a program can have at most {limit} competencies").format(limit=MAX_COMPETENCIES))
     config["competencies"], comp_ids = [], set()
     for index, competency in enumerate(competencies):
         where = f"competencies[{index}]"

@@ -8,6 +8,8 @@ from .errors import ValidationError
 # The largest id or whole number a request may carry: JavaScript's safe integers, and far inside a database's
 # BIGINT. Larger values are no id of ours, and some overflow database integers.
 MAX_ID = 2 ** 53
+# A block's display name, as the Program row stores it (models.Program.title); Studio and OLX refuse longer ones.
+DISPLAY_NAME_MAX = 255
 # ASCII digits only: str.isdigit() also accepts "²" and fullwidth digits, which int() then rejects or misreads.
 _QUERY_ID = re.compile(r"[0-9]{1,16}", re.ASCII)
 

@@ -1,4 +1,6 @@
 """Participation grading of the program block: configured by the author, published to the gradebook."""
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -15,7 +17,7 @@ GRADED = ('<participation_grading enabled="true" weight="2" matched="true" agree
 
 @pytest.fixture
 def graded_usage(db):
-    olx = program_olx().replace("<competencies>", GRADED + "<competencies>")
+    olx = re.sub(r"<participation_grading [^>]*/>", GRADED, program_olx())
     return parse_olx(olx)
 
 

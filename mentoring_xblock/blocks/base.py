@@ -15,7 +15,7 @@ from .. import compat, olx, policy
 from ..errors import MentoringError, ValidationError
 from ..identity import author_identity_for_block, identity_for_block
 from ..services.programs import sync_program
-from ..validation import MAX_ID
+from ..validation import DISPLAY_NAME_MAX, MAX_ID
 
 loader = ResourceLoader("mentoring_xblock")
 # The JavaScript catalogs (`make compile_translations`) define window.<I18N_JS_NAMESPACE>; static/js/mentoring.js
@@ -96,8 +96,9 @@ class MentoringBlockMixin:
         display_name = data.get("display_name", self.display_name)
         slug = data.get("program_slug", self.program_slug)
         errors = {}
-        if not isinstance(display_name, str) or not display_name.strip() or len(display_name) > 255:
-            errors["display_name"] = _("Give the block a name of at most 255 characters.")
+        if not isinstance(display_name, str) or not display_name.strip() or len(display_name) > DISPLAY_NAME_MAX:
+            errors["display_name"] = _("Give the block a name of at most {limit} characters.").format(
+                limit=DISPLAY_NAME_MAX)
         if not isinstance(slug, str) or not olx.IDENT_SLUG.match(slug):
             errors["program_slug"] = _("Use 1-64 lowercase letters, digits, - or _ for the program name.")
         if errors:
@@ -107,6 +108,8 @@ class MentoringBlockMixin:
     def read_name_and_slug(self, node):
         """Take the display name and program name from an OLX node (a bad program name names the element)."""
         if node.get("display_name"):
+            if len(node.get("display_name")) > DISPLAY_NAME_MAX:
+                olx.fail(node, _('"display_name" must be at most {limit} characters').format(limit=DISPLAY_NAME_MAX))
             self.display_name = node.get("display_name")
         slug = node.get("program", "mentoring")
         if not olx.IDENT_SLUG.match(slug):

@@ -8,6 +8,8 @@
 - The instructor dashboard's rescore (``lms/djangoapps/instructor_task``) loads the block once per
   learner, bound to that learner, and calls ``rescore(only_if_higher)``.
 """
+import re
+
 import pytest
 
 from mentoring_xblock import compat
@@ -18,8 +20,8 @@ from ..test_assessment import SELF_ANSWERS
 from .runtimes import call_handler, lms_block
 
 CHECKIN_ANSWERS = {"meets_regularly": 4, "feels_heard": 4, "progress": 4}
-GRADED_PROGRAM = program_olx().replace(
-    "<competencies>", '<participation_grading enabled="true" weight="2" matched="true"/><competencies>')
+GRADED_PROGRAM = re.sub(r"<participation_grading [^>]*/>",
+                        '<participation_grading enabled="true" weight="2" matched="true"/>', program_olx())
 
 
 def _submit(usage_id, user, answers, credited):
