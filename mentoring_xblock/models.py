@@ -109,6 +109,11 @@ class Participant(TimeStamped):
             models.CheckConstraint(
                 condition=Q(mentee_count__lte=F("capacity")), name="mentoring_participant_within_capacity"
             ),
+            # One role per person and program: a mentee is never also a (pending, approved or paused) mentor.
+            models.CheckConstraint(
+                condition=Q(is_mentee=False) | Q(mentor_status__in=["", "rejected"]),
+                name="mentoring_participant_one_role",
+            ),
         ]
         indexes = [models.Index(fields=["program", "status", "mentor_status"])]
 

@@ -236,3 +236,28 @@ def test_join_and_save_use_a_constant_number_of_queries(program_usage, program, 
         user = make_user(f"extra{index}")
         join_program(program, Identity(user.pk, user.username, False, True), "mentee")
     assert call(program_usage, "mentee", "save_profile", GOOD_MENTEE_PROFILE).queries == first
+
+
+# ---- roles are exactly what a person joined as -------------------------------------------------------
+
+@pytest.mark.django_db
+def test_a_mentor_who_leaves_and_rejoins_as_a_mentee_is_only_a_mentee(program_usage, program, people):
+    assert call(program_usage, "mentor", "leave_program", {"reason": "Busy"}).status == 200
+    rejoined = call(program_usage, "mentor", "join", {"role": "mentee"})
+    assert rejoined.status == 200, rejoined.body
+    assert rejoined.body == {"role": "mentee", "mentor_status": ""}
+    row = Participant.objects.get(program=program, username="mentor")
+    assert row.is_mentee and not row.is_mentor
+    assert set(call(program_usage, "mentor", "state", {}).body["roles"]) == {"learner", "mentee"}
+    # Nobody can ask them to mentor, and they cannot answer requests as a mentor.
+    asked = call(program_usage, "mentee", "request_mentor", {"mentor_id": row.pk, "message": "Hi"})
+    assert asked.status in (400, 404, 409) and asked.error
+    assert call(program_usage, "mentor", "set_paused", {"paused": True}).status == 403
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_participant_with_both_roles(program, people):
+    from django.db import IntegrityError, transaction
+    row = Participant.objects.get(program=program, username="mentor")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Participant.objects.filter(pk=row.pk).update(is_mentee=True)

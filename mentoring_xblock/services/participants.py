@@ -52,8 +52,9 @@ def join_program(program, identity, role):
         participant.display_name = identity.full_name or participant.display_name
         participant.status = Participant.Status.ACTIVE
         participant.left_reason = ""
-        if role == ROLE_MENTEE:
+        if role == ROLE_MENTEE:  # roles are exactly what one joins as: a former mentor is no longer one
             participant.is_mentee = True
+            participant.mentor_status = Participant.MentorStatus.NONE
         else:
             participant.is_mentee = False
             if participant.mentor_status in ("", Participant.MentorStatus.REJECTED):
