@@ -120,3 +120,13 @@ def test_too_many_assessment_items_are_refused():
     item = ('<item id="a" kind="text"><prompt>P</prompt></item>')
     _refused(f'<mentoring_assessment program="leadership" kind="checkin">{item * 100_000}</mentoring_assessment>',
              "<mentoring_assessment>", "at most")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["Bad\x17name", "Bell\x07", "\x0bTab"])
+def test_studio_refuses_control_characters_in_a_name_instead_of_dropping_them(name):
+    make_user("coordinator", staff=True)
+    usage = parse_olx('<mentoring_assessment program="leadership" kind="self_pre" display_name="Before"/>')
+    result = call(usage, "coordinator", "studio_submit", {"display_name": name})
+    assert result.status == 400 and "display_name" in result.body["field_errors"]
+    assert block_as(usage, "anonymous").display_name == "Before"

@@ -31,6 +31,8 @@ def json_response(body, status=200):
 
 
 MAX_JSON_DEPTH = 20
+# Characters XML 1.0 cannot hold (C0 controls but tab, newline, carriage return), which OLX export would lose.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _no_constant(name):
@@ -99,6 +101,8 @@ class MentoringBlockMixin:
         if not isinstance(display_name, str) or not display_name.strip() or len(display_name) > DISPLAY_NAME_MAX:
             errors["display_name"] = _("Give the block a name of at most {limit} characters.").format(
                 limit=DISPLAY_NAME_MAX)
+        elif _XML_ILLEGAL.search(display_name):  # XBlock's String field would drop them silently
+            errors["display_name"] = _("Remove the control characters from the name.")
         if not isinstance(slug, str) or not olx.IDENT_SLUG.match(slug):
             errors["program_slug"] = _("Use 1-64 lowercase letters, digits, - or _ for the program name.")
         if errors:
