@@ -114,7 +114,7 @@ def assessment_view_state(assessment, identity, now=None):
     kind = assessment.kind
     state = {"is_authenticated": identity.is_authenticated, "side": side, "kind": kind,
              "is_coordinator": policy.COORDINATOR in roles, "forms": [], "notice": "", "growth": None,
-             "score": None, "completion": 0.0, "user_id": identity.user_id,
+             "score": None, "completion": 0.0,
              "answers_by": sorted(service.ANSWERED_BY[kind])}
     if not identity.is_authenticated:
         state["notice"] = "anonymous"

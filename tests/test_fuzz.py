@@ -86,12 +86,18 @@ def world(program_usage, program, people):
     return build_world(program_usage, program)
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("block_type, handler", JSON_HANDLERS)
-def test_hostile_bodies(world, block_type, handler):
+def handler_case(world, block_type, handler):
+    """The block, a caller who may use ``handler`` and a valid body for them."""
     usage = world.usage if block_type == "mentoring_program" else world.assessment_usage
     caller = caller_for(block_type, handler)
     base, _owners, _other = case(world, handler, caller)
+    return usage, caller, base
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("block_type, handler", JSON_HANDLERS)
+def test_hostile_bodies(world, block_type, handler):
+    usage, caller, base = handler_case(world, block_type, handler)
 
     @FUZZ
     @given(body=bodies(base))
@@ -158,9 +164,7 @@ def test_hostile_assessment_answers(world):
 @pytest.mark.parametrize("block_type, handler", JSON_HANDLERS)
 def test_non_finite_numbers_in_every_field(world, block_type, handler):
     """``1e400`` is valid JSON that Python reads as infinity: every field of every handler refuses it."""
-    usage = world.usage if block_type == "mentoring_program" else world.assessment_usage
-    caller = caller_for(block_type, handler)
-    base, _owners, _other = case(world, handler, caller)
+    usage, caller, base = handler_case(world, block_type, handler)
     keys = sorted(base) if isinstance(base, dict) else []
     for key in [*keys, "extra"]:
         for number in ("1e400", "-1e400"):

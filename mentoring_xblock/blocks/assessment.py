@@ -18,6 +18,7 @@ from .. import compat, olx
 from ..assessment_config import KINDS, clean_definition
 from ..assessment_selectors import assessment_view_state
 from ..errors import ConfigurationError, MentoringError, ValidationError
+from ..identity import STUDIO_PERMISSIONS_SERVICE
 from ..services import assessments as service
 from ..services.programs import get_or_create_program
 from ..validation import json_object as _object
@@ -46,7 +47,7 @@ def _csv_download(text, filename):
 
 @XBlock.needs("user")
 @XBlock.needs("i18n")
-@XBlock.wants("studio_user_permissions")  # Studio only: who may author the course
+@XBlock.wants(STUDIO_PERMISSIONS_SERVICE)  # Studio only: who may author the course
 class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock):
     """An assessment of a mentoring program: its kind, items and how it counts."""
 

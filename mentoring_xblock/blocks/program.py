@@ -7,6 +7,7 @@ from xblock.fields import Dict, Scope, String
 
 from .. import olx
 from ..errors import ConfigurationError, ValidationError
+from ..identity import STUDIO_PERMISSIONS_SERVICE
 from ..program_config import clean_config
 from ..selectors import form_choices, program_view_state
 from ..services import mentorship, notifications, participants
@@ -19,7 +20,7 @@ from .workspace import WorkspaceMixin
 
 @XBlock.needs("user")
 @XBlock.needs("i18n")
-@XBlock.wants("studio_user_permissions")  # Studio only: who may author the course
+@XBlock.wants(STUDIO_PERMISSIONS_SERVICE)  # Studio only: who may author the course
 class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixin, XBlock):
     """A mentoring program inside the course: join, profile, matching, pairs and the coordinator's view."""
 

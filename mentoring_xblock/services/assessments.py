@@ -88,7 +88,6 @@ class SaveResult:
     response: AssessmentResponse
     score: Score
     completion: float
-    user_id: int
 
 
 # ---- who answers what about whom -----------------------------------------------------------------
@@ -321,7 +320,7 @@ def save_response(assessment, identity, subject_id, answers, submit, now=None):
                      "assessment.submitted" if submit else "assessment.draft_saved", response,
                      match=target.match, kind=assessment.kind, period=target.period)
     score, completion = grade_of(assessment, respondent)
-    return SaveResult(response=response, score=score, completion=completion, user_id=identity.user_id)
+    return SaveResult(response=response, score=score, completion=completion)
 
 
 # ---- scores and completion -----------------------------------------------------------------------

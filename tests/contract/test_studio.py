@@ -21,6 +21,13 @@ SUBMISSIONS = {
 }
 
 
+def block_to_submit(kind):
+    """A new block of ``kind``, the Studio submission for it, and its fields before the submission."""
+    olx, body = SUBMISSIONS[kind]
+    usage_id = parse_olx(olx)
+    return usage_id, body, saved_fields(usage_id)
+
+
 def saved_fields(usage_id):
     block = block_as(usage_id, "anonymous")
     if block.scope_ids.block_type == "mentoring_program":
@@ -31,8 +38,7 @@ def saved_fields(usage_id):
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", sorted(SUBMISSIONS))
 def test_a_course_author_saves_although_the_user_service_says_student(kind):
-    olx, body = SUBMISSIONS[kind]
-    usage_id = parse_olx(olx)
+    usage_id, body, _before = block_to_submit(kind)
     author = make_user("author")  # not global staff: a course instructor
     course_key = compat.course_key_for(block_as(usage_id, "anonymous"))
     permissions = StudioPermissions([course_key])
@@ -48,9 +54,7 @@ def test_a_course_author_saves_although_the_user_service_says_student(kind):
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", sorted(SUBMISSIONS))
 def test_someone_without_write_access_is_refused_and_nothing_changes(kind):
-    olx, body = SUBMISSIONS[kind]
-    usage_id = parse_olx(olx)
-    before = saved_fields(usage_id)
+    usage_id, body, before = block_to_submit(kind)
     reader = make_user("reader", staff=True)  # Django staff flag, but no write access to this course
     block = studio_block(usage_id, reader, StudioPermissions(["course-v1:Other+Course+Run"]))
     result = call_handler(block, "studio_submit", body)
@@ -62,9 +66,7 @@ def test_someone_without_write_access_is_refused_and_nothing_changes(kind):
 @pytest.mark.parametrize("kind", sorted(SUBMISSIONS))
 def test_in_the_lms_course_staff_may_author_and_learners_may_not(kind):
     """No studio_user_permissions service (the LMS): the user service's course staff flag decides."""
-    olx, body = SUBMISSIONS[kind]
-    usage_id = parse_olx(olx)
-    before = saved_fields(usage_id)
+    usage_id, body, before = block_to_submit(kind)
     learner = lms_block(usage_id, make_user("learner"))
     assert call_handler(learner, "studio_submit", body).status == 403
     assert saved_fields(usage_id) == before
