@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from opaque_keys.edx.django.models import CourseKeyField, UsageKeyField
 
+from . import markup
 from .validation import DISPLAY_NAME_MAX
 
 
@@ -369,7 +370,10 @@ class Meeting(VersionedItem):
 
 
 class Message(TimeStamped):
-    """A message or shared note in the pair's conversation (markdown, sanitised when rendered).
+    """A message or shared note in the pair's conversation.
+
+    Markdown, rendered to sanitised HTML once when it is written (``body_html``, by the rules ``markup.VERSION``
+    names in ``render_version``).
 
     .. pii: message body.
     .. pii_types: other
@@ -380,8 +384,20 @@ class Message(TimeStamped):
     author_id = models.IntegerField()
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
     body = models.TextField()
+    body_html = models.TextField(blank=True, default="")
+    render_version = models.PositiveSmallIntegerField(default=0)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+
+    def set_body(self, body):
+        """The one way a message's text changes: its HTML is rendered with it, so no view ever renders."""
+        self.body = body
+        self.body_html = markup.render(body) if body else ""
+        self.render_version = markup.VERSION
+
+    def shown_html(self):
+        """The stored HTML, or (rendered by an older version's rules, until re-rendered) the text rendered now."""
+        return self.body_html if self.render_version == markup.VERSION else markup.render(self.body)
 
 
 class Resource(TimeStamped):

@@ -7,8 +7,6 @@ import datetime
 import math
 import zoneinfo
 
-import markdown
-import nh3
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,19 +20,6 @@ from .services import workspace as service
 MESSAGES_PER_PAGE = 20
 PAST_MEETINGS_PER_PAGE = 10
 ACTIVITY_SHOWN = 15
-ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li", "a", "hr",
-                "h4", "h5", "h6", "del"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
-
-
-def render_markdown(text):
-    """Markdown to HTML that is safe to mark safe: raw HTML is shown as text, then nh3 allow-lists the rest."""
-    md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    html = md.convert(text)
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                     link_rel="noopener noreferrer nofollow ugc")
 
 
 def _zone(name):
@@ -225,7 +210,7 @@ def workspace_view_state(program, identity, match_id, page=1, past_page=1, now=N
             "id": message.pk, "author": name_of(message.author_id), "mine": mine, "created": message.created,
             "created_text": format_in_zone(message.created, viewer_zone),
             "edited": message.edited_at is not None, "deleted": deleted,
-            "html": render_markdown(message.body) if show_private and not deleted else "",
+            "html": message.shown_html() if show_private and not deleted else "",
             "body": message.body if mine and not deleted else "",
             "can_edit": mine and is_pair and not deleted and match.state == Match.State.ACTIVE
             and now - message.created <= service.EDIT_WINDOW,

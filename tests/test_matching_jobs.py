@@ -4,7 +4,6 @@ import uuid
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import OperationalError
 
 from mentoring_xblock.models import Match, MatchingRun
 
@@ -46,10 +45,24 @@ def celery_app_on_redis(settings):
     # on the same Redis must not take the task to its own database.
     app.conf.update(task_always_eager=False, worker_hijack_root_logger=False, broker_connection_retry_on_startup=True,
                     task_default_queue=f"mentoring-tests-{uuid.uuid4().hex}")
+    from celery.signals import task_postrun
+
     from mentoring_xblock import tasks  # noqa: F401  (registers the shared task on the app)
     app.control.purge()  # tasks left in the broker by an interrupted earlier run would go first
-    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING", shutdown_timeout=10):
-        yield app
+    # The test waits for the worker's task to end before it reads what the task wrote: on SQLite's shared
+    # in-memory test database a read while the worker thread writes locks the whole table, and the worker's
+    # write then fails ("database table is locked") instead of waiting. MariaDB (the mariadb env) has row locks.
+    app.finished = threading.Event()
+
+    def _finished(**_kwargs):
+        app.finished.set()
+
+    task_postrun.connect(_finished, weak=False)
+    try:
+        with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING", shutdown_timeout=10):
+            yield app
+    finally:
+        task_postrun.disconnect(_finished)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -61,21 +74,9 @@ def test_large_runs_go_to_celery_on_redis(program_usage, program, people, settin
     settings.MENTORING_ASYNC_MATCHING_THRESHOLD = 5
     result = call(program_usage, "coordinator", "start_run", {})
     assert result.status == 200 and result.body["state"] == "queued"
-    done = threading.Event()
-    for _attempt in range(300):
-        try:
-            state = call(program_usage, "coordinator", "run_status", {"run_id": result.body["run_id"]}).body["state"]
-        except OperationalError as error:
-            # SQLite's shared in-memory test database locks a whole table while the worker thread writes it
-            # ("database table is locked"); MariaDB (the mariadb env) has row locks and never gets here.
-            if "locked" not in str(error):
-                raise
-            state = "locked"
-        if state == "draft":
-            done.set()
-            break
-        done.wait(0.2)
-    assert done.is_set(), "the Celery worker did not finish the run"
+    assert celery_app_on_redis.finished.wait(120), "the Celery worker did not finish the run"
+    status = call(program_usage, "coordinator", "run_status", {"run_id": result.body["run_id"]}).body
+    assert status["state"] == "draft", status
     assert MatchingRun.objects.get(pk=result.body["run_id"]).metrics["matched"] > 0
 
 
@@ -93,13 +94,8 @@ def test_large_exports_are_built_by_a_worker_and_offered_for_download(program_us
     started = call(program_usage, "coordinator", "start_export", {"kind": "participants"})
     assert started.body["mode"] == "job" and started.body["state"] == "queued"
     job_id = started.body["job_id"]
-    done = threading.Event()
-    for _attempt in range(300):
-        if call(program_usage, "coordinator", "export_status", {"job_id": job_id}).body["state"] == "ready":
-            done.set()
-            break
-        done.wait(0.2)
-    assert done.is_set(), "the Celery worker did not build the export"
+    assert celery_app_on_redis.finished.wait(120), "the Celery worker did not build the export"
+    assert call(program_usage, "coordinator", "export_status", {"job_id": job_id}).body["state"] == "ready"
     block = block_as(program_usage, "coordinator")
     response = block.runtime.handle(block, "export_download", Request.blank(f"/?job_id={job_id}"))
     assert response.status_code == 200 and response.content_type == "text/csv"

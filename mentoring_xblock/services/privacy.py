@@ -101,8 +101,10 @@ def retire_user(user_id, reason=None):
             response_message="").update(response_message="")
         Match.objects.filter(Q(mentor_id__in=person_ids) | Q(mentee_id__in=person_ids)).exclude(
             end_reason="").exclude(end_reason=reason).update(end_reason=REMOVED)
+        removed = Message(body=REMOVED)
+        removed.set_body(REMOVED)
         counts["messages"] = Message.objects.filter(author_id=user_id).exclude(body__in=("", REMOVED)).update(
-            body=REMOVED)
+            body=removed.body, body_html=removed.body_html, render_version=removed.render_version)
         counts["reflections"] = Reflection.objects.filter(author_id=user_id).exclude(text=REMOVED).update(
             text=REMOVED)
         for response in AssessmentResponse.objects.select_for_update().filter(

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import UsageKey
 
+from .. import markup
 from ..conf import setting
 from ..errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationError
 from ..models import ActionItem, ActivityEvent, Agreement, Goal, Match, Meeting, Message, Reflection, Resource
@@ -563,7 +564,9 @@ def post_message(program, identity, match_id, data):
         if parent is not None and parent.parent_id:
             parent = Message.objects.get(pk=parent.parent_id)
         _check_message_rate(program, identity)
-        message = Message.objects.create(match=match, author_id=identity.user_id, parent=parent, body=body)
+        message = Message(match=match, author_id=identity.user_id, parent=parent)
+        message.set_body(body)
+        message.save()
         _done(program, identity, match, "message.replied" if parent else "message.posted", message)
     return message
 
@@ -588,8 +591,9 @@ def edit_message(program, identity, match_id, data):
         if timezone.now() - message.created > EDIT_WINDOW:
             raise Conflict(_("Messages can be edited for {minutes} minutes after posting. Post a new one instead.")
                            .format(minutes=int(EDIT_WINDOW.total_seconds() // 60)))
-        message.body, message.edited_at = body, timezone.now()
-        message.save(update_fields=["body", "edited_at", "modified"])
+        message.set_body(body)
+        message.edited_at = timezone.now()
+        message.save(update_fields=["body", "body_html", "render_version", "edited_at", "modified"])
         _done(program, identity, match, "message.edited", message)
     return message
 
@@ -601,10 +605,29 @@ def delete_message(program, identity, match_id, data):
     with transaction.atomic():
         match, _side = _writable(program, identity, match_id)
         message = _own_message(match, identity, message_id)
-        message.body, message.deleted_at = "", timezone.now()
-        message.save(update_fields=["body", "deleted_at", "modified"])
+        message.set_body("")
+        message.deleted_at = timezone.now()
+        message.save(update_fields=["body", "body_html", "render_version", "deleted_at", "modified"])
         _done(program, identity, match, "message.deleted", message)
     return message
+
+
+def rerender_messages(batch_size=500):
+    """Render again, and store, every message an older version of ``markup`` rendered; returns how many.
+
+    Run after an upgrade that changes the rules. Views show such messages rendered on the fly until then.
+    """
+    done, last = 0, 0
+    while True:
+        batch = list(Message.objects.filter(pk__gt=last).exclude(render_version=markup.VERSION)
+                     .order_by("pk")[:batch_size])
+        if not batch:
+            return done
+        for message in batch:
+            message.set_body(message.body)
+        Message.objects.bulk_update(batch, ["body_html", "render_version"])
+        done += len(batch)
+        last = batch[-1].pk
 
 
 # ---- resources -----------------------------------------------------------------------------------
