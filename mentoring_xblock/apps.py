@@ -24,6 +24,10 @@ class MentoringXBlockConfig(AppConfig):
     }
 
     def ready(self):
-        """Listen to the LMS's user retirement signal (nothing to connect outside the LMS)."""
+        """Listen to the LMS's user retirement signal and the modulestore's course publishing.
+
+        Nothing is connected outside the platform.
+        """
         from . import compat  # pylint: disable=import-outside-toplevel
         compat.connect_retirement_signal()
+        compat.connect_course_published_signal()

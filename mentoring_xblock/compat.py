@@ -81,6 +81,39 @@ def connect_retirement_signal(signal=None):
     return True
 
 
+def course_published_signal():
+    """The modulestore's ``course_published`` signal (Studio publishing, course import), or None outside it."""
+    try:
+        from xmodule.modulestore.django import SignalHandler  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        return None
+    return SignalHandler.course_published
+
+
+def program_blocks(course_key):
+    """The published ``mentoring_program`` blocks of a course, from the platform's modulestore."""
+    from xmodule.modulestore.django import modulestore  # pylint: disable=import-outside-toplevel
+    return modulestore().get_items(course_key, qualifiers={"category": "mentoring_program"})
+
+
+def on_course_published(sender, course_key=None, **kwargs):  # pylint: disable=unused-argument
+    """Receiver of ``course_published``: store each program's authored configuration where tasks read it."""
+    if course_key is None:
+        return
+    from .services.programs import program_for, save_snapshot  # pylint: disable=import-outside-toplevel
+    for block in program_blocks(course_key):
+        save_snapshot(program_for(course_key, block.program_slug, block.program_config(), block.display_name))
+
+
+def connect_course_published_signal(signal=None):
+    """Connect ``on_course_published``; False (and nothing done) outside the platform."""
+    signal = signal or course_published_signal()
+    if signal is None:
+        return False
+    signal.connect(on_course_published, dispatch_uid="mentoring_xblock.course_published")
+    return True
+
+
 def queue_rescore_all(usage_key, only_if_higher=False):
     """Queue the LMS's own rescore of every learner of a block (an instructor task); None outside the LMS.
 

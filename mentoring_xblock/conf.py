@@ -19,6 +19,9 @@ DEFAULTS = {
     "MENTORING_WORKBENCH_COURSE_KEY": "course-v1:MentoringDemo+LEAD101+2026",
     # With Celery on, exports with more rows than this are built by a worker and offered for download.
     "MENTORING_ASYNC_EXPORT_ROWS": 20000,
+    # A queued or running job (matching run, export) that has not moved for this long has stalled: its worker
+    # stopped. The coordinator is told and can start it again.
+    "MENTORING_JOB_STALE_MINUTES": 15,
     # Days a finished export stays downloadable.
     "MENTORING_EXPORT_DAYS": 7,
     # The workbench's development user service; refused unless DEBUG is on. Never set in production.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from .models import ActivityEvent, AssessmentResponse, Match, MatchingRun, Meeting, Participant, RunProposal
 from .selectors import person_card, program_counts
+from .services import matching_runs
 from .services.matching import reason_sentences
 
 PAGE_SIZE = 25
@@ -130,6 +131,7 @@ def matching_view(program, run_id=None, page=1):
     if run_id and run is None:
         run = MatchingRun.objects.filter(program=program, pk=run_id).first()
     state = {"runs": runs, "run": run, "proposals": None}
+    state["run_stalled"], state["run_error"] = matching_runs.shown_state(run) if run else (False, "")
     if run is not None and run.state in (MatchingRun.State.DRAFT, MatchingRun.State.PUBLISHED):
         # Proposed pairs by score (unmatched mentees score 0, so they come last).
         query = RunProposal.objects.filter(run=run).select_related("mentee", "mentor").order_by("-score", "pk")
@@ -180,6 +182,7 @@ AUDIT_LABELS = {
     "run.resolved": gettext_lazy("solved a matching draft again"),
     "run.published": gettext_lazy("published a matching run"),
     "run.discarded": gettext_lazy("discarded a matching draft"),
+    "run.stalled": gettext_lazy("gave up a matching run that had stopped responding"),
     "program.settings_changed": gettext_lazy("changed program settings"),
     "program.settings_reset": gettext_lazy("went back to Studio's settings"),
     "export.requested": gettext_lazy("asked for a large export"),

@@ -170,6 +170,23 @@ class MentorshipRequest(TimeStamped):
         ]
         indexes = [models.Index(fields=["mentor", "state"])]
 
+    def is_due(self, now):
+        """Open but past its date: shown and treated as expired until the scheduled expiry records it."""
+        return self.state == self.State.REQUESTED and self.expires_at is not None and self.expires_at <= now
+
+    def shown_state(self, now):
+        """The state people read (a request past its date reads as expired)."""
+        return self.State.EXPIRED if self.is_due(now) else self.state
+
+    def shown_state_label(self, now):
+        """The shown state in words, lower case."""
+        return self.State(self.shown_state(now)).label.lower()
+
+    @classmethod
+    def waiting(cls, now):
+        """Open requests still within their date (what mentors can answer and counts show)."""
+        return Q(state=cls.State.REQUESTED) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
 
 class MatchingRun(TimeStamped):
     """A coordinator's whole-cohort matching run: parameters, proposals, metrics; draft until published.

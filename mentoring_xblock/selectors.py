@@ -1,5 +1,6 @@
 """Reads for views and reports (selectors read; services write). Query counts do not grow with size."""
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import policy
@@ -48,7 +49,7 @@ def program_counts(program):
         mentors_pending=Count("id", filter=Q(mentor_status=Participant.MentorStatus.PENDING)),
     )
     people["requests_open"] = MentorshipRequest.objects.filter(
-        program=program, state=MentorshipRequest.State.REQUESTED).count()
+        MentorshipRequest.waiting(timezone.now()), program=program).count()
     people["matches_active"] = Match.objects.filter(program=program, state=Match.State.ACTIVE).count()
     return people
 
@@ -72,12 +73,13 @@ def person_card(participant, config):
     }
 
 
-def _request_view(request, config, side):
+def _request_view(request, config, side, now):
     other = request.mentor if side == "mentee" else request.mentee
+    state = request.shown_state(now)
     return {
         "id": request.pk,
-        "state": request.state,
-        "state_label": request.get_state_display(),
+        "state": state,
+        "state_label": MentorshipRequest.State(state).label,
         "message": request.message,
         "response_message": request.response_message,
         "created": request.created,
@@ -105,17 +107,18 @@ def mentee_journey(program, mentee):
     """The mentee's open match, open request, last answered request and suggestions (constant queries)."""
     config = program.configuration
     match = Match.objects.filter(mentee=mentee, open_slot=True).select_related("mentor").first()
+    now = timezone.now()
     requests = list(MentorshipRequest.objects.filter(mentee=mentee).select_related("mentor").order_by("-created")[:5])
-    open_request = next((r for r in requests if r.state == MentorshipRequest.State.REQUESTED), None)
-    last_closed = next((r for r in requests if r.state in (MentorshipRequest.State.DECLINED,
-                                                           MentorshipRequest.State.EXPIRED)), None)
+    open_request = next((r for r in requests if r.shown_state(now) == MentorshipRequest.State.REQUESTED), None)
+    last_closed = next((r for r in requests if r.shown_state(now) in (MentorshipRequest.State.DECLINED,
+                                                                      MentorshipRequest.State.EXPIRED)), None)
     past = Match.objects.filter(mentee=mentee, state__in=(Match.State.ENDED, Match.State.COMPLETED),
                                 started_at__isnull=False).select_related("mentor").order_by("-ended_at")[:5]
     state = {
         "past": [_match_view(m, config, "mentee") for m in past],
         "match": _match_view(match, config, "mentee") if match else None,
-        "open_request": _request_view(open_request, config, "mentee") if open_request else None,
-        "last_closed_request": _request_view(last_closed, config, "mentee") if last_closed else None,
+        "open_request": _request_view(open_request, config, "mentee", now) if open_request else None,
+        "last_closed_request": _request_view(last_closed, config, "mentee", now) if last_closed else None,
         "in_queue": bool(open_request and open_request.mentor_id is None),
         "suggestions": [],
         "can_request": False,
@@ -138,11 +141,12 @@ def mentee_journey(program, mentee):
 def mentor_journey(program, mentor):
     """The mentor's incoming requests (with reasons) and current mentees (constant queries)."""
     config = program.configuration
-    incoming = list(MentorshipRequest.objects.filter(mentor=mentor, state=MentorshipRequest.State.REQUESTED)
+    now = timezone.now()
+    incoming = list(MentorshipRequest.objects.filter(MentorshipRequest.waiting(now), mentor=mentor)
                     .select_related("mentee").order_by("created")[:50])
     requests = []
     for request in incoming:
-        view = _request_view(request, config, "mentor")
+        view = _request_view(request, config, "mentor", now)
         _score, explanation, _blocked = matching_service.explain(program, request.mentee, mentor)
         view["reasons"] = reason_sentences(explanation, config, perspective="mentor")
         requests.append(view)

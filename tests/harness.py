@@ -48,6 +48,8 @@ class HandlerResult:
     status: int
     body: object
     queries: int
+    writes: tuple = ()  # the SQL statements that changed rows
+
 
     @property
     def error(self):
@@ -67,7 +69,23 @@ def call(usage_id, person, handler, data=None, method="POST", raw_body=None, que
         parsed = json.loads(response.body.decode("utf-8")) if response.body else None
     except ValueError:
         parsed = response.body.decode("utf-8", "replace")
-    return HandlerResult(response.status_code, parsed, len(queries))
+    return HandlerResult(response.status_code, parsed, len(queries), writes_in(queries))
+
+
+WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def writes_in(queries):
+    """The statements among captured ``queries`` that change rows (savepoints and reads are not writes)."""
+    return tuple(q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(WRITE_STATEMENTS))
+
+
+def render_writes(usage_id, person, view="student_view"):
+    """Render ``view`` as ``person``; return the statements that changed rows while it rendered."""
+    block = block_as(usage_id, person)
+    with CaptureQueriesContext(connection) as queries:
+        block.render(view, {})
+    return writes_in(queries)
 
 
 def render(usage_id, person, view="student_view"):

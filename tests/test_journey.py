@@ -2,6 +2,7 @@
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from mentoring_xblock.identity import Identity
@@ -254,9 +255,13 @@ def test_withdrawn_or_expired_request_cannot_be_accepted(program_usage, program,
     assert refused.status == 409 and "withdrawn" in refused.error
     request_id = ask(program_usage, program).body["request_id"]
     MentorshipRequest.objects.filter(pk=request_id).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    before = snapshot(program)
     expired = call(program_usage, "mentor", "respond_request", {"request_id": request_id, "accept": True})
     assert expired.status == 409 and "expired" in expired.error
-    assert not Match.objects.exists()
+    assert snapshot(program) == before  # a refused call writes nothing: the scheduled expiry tells the mentee
+    assert not Match.objects.exists() and not Notification.objects.filter(kind="request_expired").exists()
+    call_command("mentoring_expire_requests")
+    assert MentorshipRequest.objects.get(pk=request_id).state == "expired"
     assert Notification.objects.filter(kind="request_expired").count() == 1
 
 

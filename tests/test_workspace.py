@@ -664,8 +664,9 @@ def test_view_queries_do_not_grow_with_the_workspace(program_usage, program, pai
     large = call(program_usage, person, "workspace_view", {"match_id": match.pk})
     assert small.status == large.status == 200
     assert large.queries == small.queries, (small.queries, large.queries)
-    # 8 of these are the workbench's own field-data reads, 2 the program and the user; 13 the workspace.
-    assert large.queries <= 23
+    # 8 of these are the workbench's own field-data reads, 2 the program and the user; 13 the workspace; 2 the
+    # handler's savepoint and its release (its transaction, inside the test's own; BEGIN/COMMIT are not counted).
+    assert large.queries <= 25
     print(f"workspace_view queries for {person}: {large.queries}")
 
 

@@ -192,7 +192,7 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
                 "score": result.score.raw_earned, "max_score": result.score.raw_possible,
                 "completion": result.completion}
 
-    @json_handler
+    @json_handler(atomic=False)  # the LMS's instructor task must be submitted outside a transaction
     def rescore_all(self, data, suffix=""):
         """A coordinator has the LMS rescore every respondent (after the weight changed): one platform task."""
         return service.queue_rescore(self.assessment(), self.identity())

@@ -1,9 +1,11 @@
 """What both blocks share: JSON handlers that map domain errors to HTTP, identity, program, rendering."""
 import functools
 import json
+import logging
 import math
 import re
 
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from web_fragments.fragment import Fragment
@@ -14,9 +16,10 @@ from xblock.utils.resources import ResourceLoader
 from .. import compat, olx, policy
 from ..errors import MentoringError, ValidationError
 from ..identity import author_identity_for_block, identity_for_block
-from ..services.programs import sync_program
+from ..services.programs import program_for
 from ..validation import DISPLAY_NAME_MAX, MAX_ID
 
+log = logging.getLogger(__name__)
 loader = ResourceLoader("mentoring_xblock")
 # The JavaScript catalogs (`make compile_translations`) define window.<I18N_JS_NAMESPACE>; static/js/mentoring.js
 # reads it. The blocks declare the same name as ``i18n_js_namespace`` for the LMS's own XBlock JS catalogs.
@@ -62,31 +65,57 @@ def hostile_json(data):
     return None
 
 
-def json_handler(func):
+def _read_json(request):
+    """The request's JSON body, or the response refusing it."""
+    if request.method != "POST":
+        return None, json_response({"error": _("Send this request with the POST method.")}, 405)
+    body = request.body or b""
+    if len(body) > MAX_BODY_BYTES:
+        return None, json_response({"error": _("The request is too large.")}, 400)
+    try:
+        data = json.loads(body.decode("utf-8"), parse_constant=_no_constant) if body.strip() else {}
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None, json_response({"error": _("The request could not be read: it is not valid JSON.")}, 400)
+    problem = hostile_json(data)
+    if problem:
+        return None, json_response({"error": problem}, 400)
+    return data, None
+
+
+def json_handler(func=None, *, atomic=True):
     """Make ``func(self, data, suffix)`` an XBlock handler that takes and returns JSON.
 
-    Bad JSON and domain errors become 4xx responses with a message a person can act on; the
-    service raised before changing anything (services validate first and write in a transaction).
+    Bad JSON and domain errors become 4xx responses with a message a person can act on. The call is one
+    transaction (``atomic``): whatever fails, nothing it wrote remains, and emails and tasks queued with
+    ``on_commit`` never leave. A unique constraint that a concurrent request won (the checks run under row
+    locks, so only a race reaches the database's own rule) is a 409; a database that stops answering, a 503.
+    ``atomic=False`` only for a handler that hands work to the platform, which must commit first (the LMS's
+    instructor tasks refuse to start inside a transaction).
     """
+    if func is None:
+        return functools.partial(json_handler, atomic=atomic)
+
     @XBlock.handler
     @functools.wraps(func)
     def wrapper(self, request, suffix=""):
-        if request.method != "POST":
-            return json_response({"error": _("Send this request with the POST method.")}, 405)
-        body = request.body or b""
-        if len(body) > MAX_BODY_BYTES:
-            return json_response({"error": _("The request is too large.")}, 400)
+        data, refusal = _read_json(request)
+        if refusal is not None:
+            return refusal
         try:
-            data = json.loads(body.decode("utf-8"), parse_constant=_no_constant) if body.strip() else {}
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            return json_response({"error": _("The request could not be read: it is not valid JSON.")}, 400)
-        problem = hostile_json(data)
-        if problem:
-            return json_response({"error": problem}, 400)
-        try:
-            return json_response(func(self, data, suffix))
+            if not atomic:
+                return json_response(func(self, data, suffix))
+            with transaction.atomic():
+                return json_response(func(self, data, suffix))
         except MentoringError as error:
             return json_response(error.as_dict(), error.status)
+        except IntegrityError:
+            log.warning("Mentoring handler %s lost a race to a concurrent request", func.__name__, exc_info=True)
+            return json_response({"error": _("Someone changed this at the same moment, so nothing was saved. "
+                                             "Reload the page and try again.")}, 409)
+        except OperationalError:
+            log.exception("Mentoring handler %s: the database did not answer", func.__name__)
+            return json_response({"error": _("The server could not save this right now, so nothing was saved. "
+                                             "Try again in a minute.")}, 503)
     return wrapper
 
 
@@ -144,8 +173,8 @@ class MentoringBlockMixin:
         raise NotImplementedError
 
     def program(self):
-        """The Program row for this block's slug, kept in step with the authored configuration."""
-        return sync_program(self.course_key(), self.program_slug, self.program_config(), self.display_name)
+        """The Program row for this block's slug with this block's authored configuration (nothing written)."""
+        return program_for(self.course_key(), self.program_slug, self.program_config(), self.display_name)
 
     def dom_id(self):
         """A prefix for element ids that is unique per block on a page."""

@@ -132,8 +132,9 @@ class CoordinatorMixin:
         run = coordinator_selectors.matching_view(program, run_id=run_id)["run"] if isinstance(run_id, int) else None
         if run is None or run.pk != run_id:  # the same answer as the services give for a run
             raise NotFound(_("There is no such matching run."))
+        stalled, error = matching_runs.shown_state(run)
         return {"run_id": run.pk, "state": run.state, "progress": run.progress, "metrics": run.metrics,
-                "error": run.error}
+                "stalled": stalled, "error": error}
 
     @json_handler
     def edit_proposal(self, data, suffix=""):
@@ -214,7 +215,8 @@ class CoordinatorMixin:
     def export_status(self, data, suffix=""):
         """Where a queued export is: ``{"job_id": n}``."""
         job = exports.export_job(self.program(), self.identity(), _object(data).get("job_id"))
-        return {"job_id": job.pk, "kind": job.kind, "state": job.state, "rows": job.rows}
+        state, error = exports.shown_state(job)
+        return {"job_id": job.pk, "kind": job.kind, "state": state, "rows": job.rows, "error": error}
 
     @XBlock.handler
     def export_download(self, request, suffix=""):

@@ -12,6 +12,7 @@ from ..program_config import clean_config
 from ..selectors import form_choices, program_view_state
 from ..services import mentorship, notifications, participants
 from ..services.participation import participation
+from ..services.programs import save_snapshot
 from ..validation import json_object as _object
 from .base import I18N_JS_NAMESPACE, MentoringBlockMixin, json_handler
 from .coordinator import CoordinatorMixin
@@ -91,7 +92,6 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
         """The LMS view: what the viewer sees depends on who they are in the program."""
         program = self.program()
         identity = self.identity()
-        mentorship.expire_due_requests(program)
         state = program_view_state(program, identity)
         if state["role"]:
             state["participation"] = self.publish_participation(program, identity)
@@ -254,6 +254,7 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
         except ConfigurationError as error:
             raise ValidationError(error.message, {"config": error.message}) from None
         self.display_name, self.program_slug, self.config = display_name, slug, config
+        save_snapshot(self.program())  # where tasks and commands read it (course publishing also stores it)
         return {"saved": True}
 
     # ---- OLX ---------------------------------------------------------------------------------

@@ -190,11 +190,17 @@ def save_settings(program, identity, changes):
 
 
 def reset_settings(program, identity):
-    """Drop the course team's LMS changes: Studio's settings apply again (at the next view)."""
+    """Drop the course team's LMS changes: Studio's settings apply again at once."""
+    from .programs import config_hash  # pylint: disable=import-outside-toplevel
     policy.require("coordinate", identity)
+    authored = getattr(program, "authored_configuration", None)  # set by programs.program_for
     with transaction.atomic():
         program = Program.objects.select_for_update().get(pk=program.pk)
-        program.settings_overrides, program.configuration_hash = {}, ""
-        program.save(update_fields=["settings_overrides", "configuration_hash", "modified"])
+        program.settings_overrides = {}
+        if authored is not None:
+            program.configuration, program.configuration_hash = authored, config_hash(authored)
+        else:  # not read through a block: the next save of a snapshot stores Studio's settings
+            program.configuration_hash = ""
+        program.save(update_fields=["settings_overrides", "configuration", "configuration_hash", "modified"])
         record_event(program, identity.user_id, "program.settings_reset", program)
     return program

@@ -8,7 +8,6 @@ import csv
 import datetime
 import io
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +16,8 @@ from ..conf import setting
 from ..errors import NotFound, ValidationError
 from ..models import ActivityEvent, AssessmentResponse, ExportJob, Match, Meeting, Participant
 from ..validation import positive_id
-from .programs import record_event
+from . import jobs
+from .programs import record_event, save_snapshot
 
 CHUNK = 2000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -126,11 +126,20 @@ def start_export(program, identity, kind):
         return None
     ExportJob.objects.filter(program=program, created__lt=timezone.now() - datetime.timedelta(
         days=setting("MENTORING_EXPORT_DAYS"))).delete()
+    save_snapshot(program)  # the worker reads the program's configuration (its privacy level) from its row
     job = ExportJob.objects.create(program=program, kind=kind, requested_by=identity.user_id)
     record_event(program, identity.user_id, "export.requested", job, kind=kind)
     from ..tasks import build_export  # pylint: disable=import-outside-toplevel
-    transaction.on_commit(lambda: build_export.delay(job.pk))
+    jobs.queue_after_commit(build_export, job.pk, lambda message: ExportJob.objects.filter(pk=job.pk).update(
+        state=ExportJob.State.FAILED, error=message))
     return job
+
+
+def shown_state(job, now=None):
+    """The job's state and error as the coordinator reads them: a queued job whose worker stopped has failed."""
+    if job.state == ExportJob.State.QUEUED and jobs.is_stalled(job, now):
+        return ExportJob.State.FAILED, jobs.stalled_message()
+    return job.state, job.error
 
 
 def build_export(job_id):

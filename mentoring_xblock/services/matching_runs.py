@@ -18,10 +18,11 @@ from ..conf import setting
 from ..errors import Conflict, NotFound, ValidationError
 from ..models import Match, MatchingRun, Participant, RunProposal
 from ..program_config import BASE_CRITERIA
+from . import jobs
 from . import matching as matching_service
 from .mentorship import lock_participants, open_match
 from .notifications import notify, pair_names
-from .programs import record_event
+from .programs import record_event, save_snapshot
 
 log = logging.getLogger(__name__)
 OBJECTIVES = ("participation", "score")
@@ -93,19 +94,38 @@ def start_run(program, identity, raw_parameters=None):
     """A coordinator starts a cohort run; it runs now, or on Celery for large cohorts where workers exist."""
     policy.require("coordinate", identity)
     params = clean_parameters(program.configuration, raw_parameters)
+    save_snapshot(program)  # the worker reads the program's configuration from its row
     with transaction.atomic():
-        busy = MatchingRun.objects.select_for_update().filter(program=program, state__in=ACTIVE_RUN_STATES).exists()
-        if busy:
+        active = list(MatchingRun.objects.select_for_update().filter(program=program, state__in=ACTIVE_RUN_STATES))
+        if any(not jobs.is_stalled(run) for run in active):
             raise Conflict(_("A matching run is already in progress for this program. Wait for it to finish."))
+        for stalled in active:  # its worker stopped: it says so, and this run replaces it
+            _fail(stalled.pk, jobs.stalled_message())
+            record_event(program, identity.user_id, "run.stalled", stalled)
         run = MatchingRun.objects.create(program=program, created_by=identity.user_id, parameters=params)
         record_event(program, identity.user_id, "run.started", run, **{k: v for k, v in params.items()
                                                                       if k != "weights"})
     mentee_count = Participant.objects.filter(program=program, is_mentee=True, status="active").count()
     if setting("MENTORING_USE_CELERY") and mentee_count > setting("MENTORING_ASYNC_MATCHING_THRESHOLD"):
         from ..tasks import run_matching  # pylint: disable=import-outside-toplevel
-        transaction.on_commit(lambda: run_matching.delay(run.pk))
+        jobs.queue_after_commit(run_matching, run.pk, lambda message: _fail(run.pk, message))
         return run
     return execute_run(run.pk)
+
+
+def _fail(run_id, message):
+    MatchingRun.objects.filter(pk=run_id).update(state=MatchingRun.State.FAILED, error=message[:2000],
+                                                 finished_at=timezone.now(), modified=timezone.now())
+
+
+def shown_state(run, now=None):
+    """``(stalled, error)`` as the coordinator reads a run.
+
+    A queued or running run whose worker stopped (see ``jobs``) has stalled, and says so; starting a new run
+    replaces it.
+    """
+    stalled = run.state in ACTIVE_RUN_STATES and jobs.is_stalled(run, now)
+    return stalled, jobs.stalled_message() if stalled else run.error
 
 
 def _capacities(candidates, mentor_profiles):
@@ -115,7 +135,8 @@ def _capacities(candidates, mentor_profiles):
 
 
 def _progress(run, value):
-    MatchingRun.objects.filter(pk=run.pk).update(progress=value)
+    """Record how far the run is, and with it that its worker is alive (``modified``)."""
+    MatchingRun.objects.filter(pk=run.pk).update(progress=value, modified=timezone.now())
 
 
 def execute_run(run_id):
@@ -123,7 +144,7 @@ def execute_run(run_id):
     run = MatchingRun.objects.select_related("program").get(pk=run_id)
     if run.state != MatchingRun.State.QUEUED:
         return run
-    MatchingRun.objects.filter(pk=run.pk).update(state=MatchingRun.State.RUNNING, progress=5)
+    MatchingRun.objects.filter(pk=run.pk).update(state=MatchingRun.State.RUNNING, progress=5, modified=timezone.now())
     started = time.monotonic()
     try:
         program, params = run.program, run.parameters
@@ -141,6 +162,11 @@ def execute_run(run_id):
         _progress(run, 85)
         proposals = _proposals(run, mentees, mentors, mentee_profiles, mentor_profiles, engine, result)
         with transaction.atomic():
+            if MatchingRun.objects.select_for_update().filter(pk=run.pk).values_list("state", flat=True).first() \
+                    != MatchingRun.State.RUNNING:  # given up as stalled meanwhile, and replaced by a newer run
+                log.warning("Matching run %s finished after it was given up; its result is dropped", run_id)
+                run.refresh_from_db()
+                return run
             RunProposal.objects.filter(run=run).delete()
             RunProposal.objects.bulk_create(proposals, batch_size=1000)
             run.metrics = _metrics(proposals, len(mentors), time.monotonic() - started, result)
@@ -148,8 +174,7 @@ def execute_run(run_id):
             run.save(update_fields=["metrics", "state", "progress", "finished_at", "modified"])
     except Exception as error:  # pylint: disable=broad-except  # a failed run must say so, not stay "running"
         log.exception("Matching run %s failed", run_id)
-        MatchingRun.objects.filter(pk=run_id).update(state=MatchingRun.State.FAILED, error=str(error)[:2000],
-                                                     finished_at=timezone.now())
+        _fail(run_id, str(error))
         run.refresh_from_db()
     return run
 

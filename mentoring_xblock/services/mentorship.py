@@ -73,31 +73,58 @@ def open_match_of(mentee):
 
 # ---- expiry --------------------------------------------------------------------------------------
 
+def _expire(program, requests, now):
+    """Mark ``requests`` (open, past their date) expired and tell each mentee. Rows locked by the caller."""
+    MentorshipRequest.objects.filter(pk__in=[r.pk for r in requests], state=MentorshipRequest.State.REQUESTED).update(
+        state=MentorshipRequest.State.EXPIRED, open_slot=None, responded_at=now)
+    for request in requests:
+        if request.mentor_id:
+            notify(program, request.mentee, "request_expired", mentor=request.mentor.shown_name(_("a participant")))
+        record_event(program, None, "request.expired", request)
+
+
 def expire_due_requests(program, now=None):
-    """Expire open requests past their date (and tell the mentees); returns how many expired."""
+    """Expire open requests past their date (and tell the mentees); returns how many expired.
+
+    Run on a schedule (``manage.py lms mentoring_expire_requests``), never while a page renders: views show a
+    request past its date as expired already (``MentorshipRequest.is_due``).
+    """
     now = now or timezone.now()
-    due = list(MentorshipRequest.objects.filter(program=program, state=MentorshipRequest.State.REQUESTED,
-                                                expires_at__lte=now).select_related("mentee", "mentor"))
-    if not due:
-        return 0
     with transaction.atomic():
-        lock_participants(*[pk for r in due for pk in (r.mentee_id, r.mentor_id)])
-        expired = MentorshipRequest.objects.filter(pk__in=[r.pk for r in due], state=MentorshipRequest.State.REQUESTED)
-        count = expired.update(state=MentorshipRequest.State.EXPIRED, open_slot=None, responded_at=now)
-        for request in due:
-            if request.mentor_id:
-                notify(program, request.mentee, "request_expired", mentor=request.mentor.shown_name(_("a participant")))
-            record_event(program, None, "request.expired", request)
-    return count
+        due = list(MentorshipRequest.objects.filter(program=program, state=MentorshipRequest.State.REQUESTED,
+                                                    expires_at__lte=now).select_related("mentee", "mentor"))
+        if due:
+            lock_participants(*[pk for r in due for pk in (r.mentee_id, r.mentor_id)])
+            _expire(program, due, now)
+    return len(due)
 
 
 # ---- mentee side ---------------------------------------------------------------------------------
 
-def _require_ready_mentee(program, mentee):
+def _require_ready_mentee(program, mentee, locked=False):
+    """Refuse a mentee who cannot ask now.
+
+    Called first for the answer that matters most, then again once the mentee's row is locked
+    (``locked``; see ``lock_participants``): a check made before the lock could pass while a coordinator's
+    match for the same person commits. Under the lock, the mentee's own request past its date expires first
+    (only the mentee's rows change, so no other lock is needed).
+    """
     if not mentee.profile_completed_at or not mentee.consent_at:
         raise Conflict(_("Complete your profile and agree to share it before asking for a mentor."))
-    if open_match_of(mentee) is not None:
+    # Locking reads: they see what committed while this request waited for the lock, at any isolation level.
+    matches = Match.objects.select_for_update() if locked else Match.objects
+    if matches.filter(mentee=mentee, open_slot=True).exists():
         raise Conflict(_("You already have a mentor in this program."))
+    if not locked:
+        return
+    now = timezone.now()
+    requests = list(MentorshipRequest.objects.select_for_update().filter(mentee=mentee, open_slot=True)
+                    .select_related("mentee", "mentor"))
+    due = [request for request in requests if request.is_due(now)]
+    if due:
+        _expire(program, due, now)
+    if len(requests) > len(due):
+        raise Conflict(_("You already have a request waiting for an answer. Withdraw it to ask someone else."))
 
 
 def _check_rate(mentee):
@@ -114,7 +141,7 @@ def request_mentor(program, identity, mentor_id, message=""):
     message = _text(message, "message", MAX_MESSAGE, _("message"))
     if program.configuration["matching_mode"] == "coordinator":
         raise Conflict(_("In this program the course team matches mentees and mentors; join the queue instead."))
-    _require_ready_mentee(program, mentee)
+    _require_ready_mentee(program, mentee)  # the answer that matters most to the mentee comes first
     mentor = Participant.objects.filter(program=program, pk=mentor_id).first()
     if mentor is None or mentor.pk == mentee.pk or mentor.mentor_status not in (
             Participant.MentorStatus.APPROVED, Participant.MentorStatus.PAUSED) or mentor.status != "active":
@@ -123,11 +150,12 @@ def request_mentor(program, identity, mentor_id, message=""):
         raise Conflict(_("This mentor is not taking new mentees right now. Choose another mentor."))
     if (str(mentee.pk), str(mentor.pk)) in matching_service.forbidden_pairs(program, [mentee.pk]):
         raise Conflict(_("You cannot ask this mentor again. Choose another mentor."))
-    _check_rate(mentee)
     days = program.configuration["request_expiry_days"]
     try:
         with transaction.atomic():
-            lock_participants(mentee.pk)
+            mentee = lock_participants(mentee.pk)[mentee.pk]
+            _require_ready_mentee(program, mentee, locked=True)  # what committed meanwhile counts
+            _check_rate(mentee)
             request = MentorshipRequest.objects.create(
                 program=program, mentee=mentee, mentor=mentor, message=message,
                 expires_at=timezone.now() + datetime.timedelta(days=days))
@@ -148,7 +176,8 @@ def join_queue(program, identity, message=""):
     _require_ready_mentee(program, mentee)
     try:
         with transaction.atomic():
-            lock_participants(mentee.pk)
+            mentee = lock_participants(mentee.pk)[mentee.pk]
+            _require_ready_mentee(program, mentee, locked=True)
             request = MentorshipRequest.objects.create(program=program, mentee=mentee, mentor=None, message=message)
             record_event(program, identity.user_id, "request.queued", request)
     except IntegrityError:
@@ -185,7 +214,6 @@ def respond_to_request(program, identity, request_id, accept, message=""):
     if not isinstance(accept, bool):
         raise ValidationError(_("Say whether you accept with true or false."), {"accept": _("Not true/false.")})
     message = _text(message, "message", MAX_MESSAGE, _("message"))
-    expire_due_requests(program)
     with transaction.atomic():
         mentee_id = MentorshipRequest.objects.filter(program=program, pk=request_id, mentor=mentor).values_list(
             "mentee_id", flat=True).first()
@@ -194,9 +222,9 @@ def respond_to_request(program, identity, request_id, accept, message=""):
             program=program, pk=request_id, mentor=mentor).select_related("mentee").first()
         if request is None:
             raise NotFound(_("There is no such request."))
-        if request.state != MentorshipRequest.State.REQUESTED:
-            raise Conflict(_("This request is already {state}.").format(state=request.get_state_display().lower()))
         now = timezone.now()
+        if request.state != MentorshipRequest.State.REQUESTED or request.is_due(now):
+            raise Conflict(_("This request is already {state}.").format(state=request.shown_state_label(now)))
         request.responded_at, request.response_message, request.open_slot = now, message, None
         if accept:
             if mentor.mentor_status != Participant.MentorStatus.APPROVED:
@@ -319,8 +347,11 @@ def respond_to_proposal(program, identity, match_id, accept, reason=""):
             return match
         _close_match(match, Match.State.ENDED, reason, identity.user_id)
         record_event(program, identity.user_id, "match.rematch_requested", match, match=match, reason=reason)
-        MentorshipRequest.objects.create(program=program, mentee=mentee, mentor=None,
-                                         message=_("Asked to be re-matched: {reason}").format(reason=reason))
+        # Back to the course team's queue, unless a request of the mentee's is already open (the rows are
+        # locked, so none can appear meanwhile): that one stays, and the course team sees the reason here.
+        if not MentorshipRequest.objects.select_for_update().filter(mentee=mentee, open_slot=True).exists():
+            MentorshipRequest.objects.create(program=program, mentee=mentee, mentor=None,
+                                             message=_("Asked to be re-matched: {reason}").format(reason=reason))
     return match
 
 

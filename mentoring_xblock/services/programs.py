@@ -14,6 +14,43 @@ def config_hash(config):
     return hashlib.sha256(json.dumps(config, sort_keys=True).encode("utf-8")).hexdigest()
 
 
+def program_for(course_key, slug, config, title=""):
+    """The program (course_key, slug) as its block sees it.
+
+    The authored ``config`` (validated) with the course team's overrides, applied to the row in memory.
+    Nothing is written when the row exists, so a view or a refused call changes nothing; ``save_snapshot``
+    stores the configuration where work without the block (Celery tasks, commands) reads it. A missing row is
+    created once, as the program's first use.
+    """
+    config = clean_config(config)
+    program = Program.objects.filter(course_key=course_key, slug=slug).first()
+    if program is None:
+        program = sync_program(course_key, slug, config, title)
+        program.stored_configuration_hash, program.authored_configuration = program.configuration_hash, config
+        return program
+    program.authored_configuration = config
+    if program.settings_overrides:
+        config = with_overrides(config, program.settings_overrides)
+    program.stored_configuration_hash = program.configuration_hash
+    program.configuration, program.configuration_hash = config, config_hash(config)
+    program.title = title or program.title
+    return program
+
+
+def save_snapshot(program):
+    """Store the configuration ``program_for`` applied (after the caller's permission check).
+
+    A no-op when the row already holds it.
+    """
+    stored = getattr(program, "stored_configuration_hash", None)
+    if stored is None or stored == program.configuration_hash:
+        return program
+    Program.objects.filter(pk=program.pk).update(configuration=program.configuration,
+                                                 configuration_hash=program.configuration_hash, title=program.title)
+    program.stored_configuration_hash = program.configuration_hash
+    return program
+
+
 def sync_program(course_key, slug, config, title=""):
     """Return the program (course_key, slug), creating it, and refresh its configuration snapshot.
 

@@ -61,7 +61,8 @@
             var runId = parseInt(marker.getAttribute('data-run-progress'), 10);
             pollTimer = global.setTimeout(function () {
                 M.call(runtime, root, 'run_status', {run_id: runId}).then(function (result) {
-                    if (result.ok && (result.body.state === 'queued' || result.body.state === 'running')) {
+                    if (result.ok && !result.body.stalled &&
+                            (result.body.state === 'queued' || result.body.state === 'running')) {
                         marker.textContent = gettext('Working…') + ' ' + result.body.progress + '%';
                         pollRun();
                     } else {
@@ -77,7 +78,8 @@
                 M.call(runtime, root, 'export_status', {job_id: jobId}).then(function (result) {
                     if (result.ok && result.body.state === 'queued') { pollExport(link, jobId); return; }
                     if (!result.ok || result.body.state !== 'ready') {
-                        M.announce(root, gettext('The export failed. Please try again later.'));
+                        M.announce(root, (result.ok && result.body.error) ||
+                            gettext('The export failed. Please try again later.'));
                         return;
                     }
                     var ready = document.createElement('a');

@@ -1,0 +1,53 @@
+"""Work handed to Celery workers (cohort matching runs, large exports): queued after commit, and never lost.
+
+Two ways a job can be lost: the queue (Redis) does not answer when the job is handed over, or the worker
+running it stops (killed, restarted, out of memory). The first marks the job failed at once with a message;
+the second is seen when the job has not moved for ``MENTORING_JOB_STALE_MINUTES`` (a running job records its
+progress, and with it the time, as it goes). Either way the coordinator reads what happened and starts again.
+"""
+import datetime
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..conf import setting
+
+log = logging.getLogger(__name__)
+
+
+def queue_failed_message():
+    """What the coordinator reads when the task queue refused a job."""
+    return _("The task queue did not answer, so this work did not start. Try again in a minute; if it keeps "
+             "failing, ask the site's administrators to check the Celery workers and Redis.")
+
+
+def stalled_message():
+    """What the coordinator reads when a job stopped moving."""
+    return _("This stopped responding: the worker running it may have been stopped or restarted. Start it again.")
+
+
+def queue_after_commit(task, job_id, mark_failed):
+    """Hand ``task(job_id)`` to Celery once the transaction commits.
+
+    If the queue refuses it, ``mark_failed`` (called with the message) records the failure instead of leaving
+    the job queued for ever.
+    """
+    def send():
+        try:
+            task.delay(job_id)
+        except Exception:  # pylint: disable=broad-except  # any broker error: the job must say it did not start
+            log.exception("Could not queue %s for job %s", getattr(task, "name", task), job_id)
+            mark_failed(queue_failed_message())
+    transaction.on_commit(send)
+
+
+def stale_before(now=None):
+    """Jobs last moved before this moment have stalled."""
+    return (now or timezone.now()) - datetime.timedelta(minutes=setting("MENTORING_JOB_STALE_MINUTES"))
+
+
+def is_stalled(job, now=None):
+    """Whether a queued or running job (anything with ``modified``) has not moved for too long."""
+    return job.modified < stale_before(now)
