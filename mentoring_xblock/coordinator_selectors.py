@@ -10,6 +10,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from . import policy
 from .models import ActivityEvent, AssessmentResponse, Match, MatchingRun, Meeting, Participant, RunProposal
 from .selectors import person_card, program_counts
 from .services import matching_runs
@@ -196,6 +197,9 @@ def audit(program, page=1):
     """The program's activity log, newest first, with readable labels (two queries)."""
     query = ActivityEvent.objects.filter(program=program).order_by("-created", "-pk")
     result = _page(query, page, size=50)
+    reasons = policy.coordinator_reads_pair_content(program.configuration)
     for event in result["items"]:
         event.label = str(AUDIT_LABELS.get(event.verb, event.verb))
+        if event.match_id and not reasons:  # a pair's reason is the pair's to share (see the privacy level)
+            event.reason = ""
     return result

@@ -32,6 +32,16 @@ POLICY = {
 }
 
 
+def coordinator_reads_pair_content(config):
+    """Whether the course team may read what a pair wrote.
+
+    That is its workspace, and the reasons on the pair's events (why it ended, why a proposal was turned down).
+    The program's privacy level decides, the same for every view and every export: "metadata" shows counts,
+    dates and goal titles only; "full" everything.
+    """
+    return (config or {}).get("privacy", "metadata") == "full"
+
+
 def roles_of(identity, participant=None):
     """The set of roles the caller has in a program."""
     if not identity.is_authenticated:

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from . import policy
 from .models import ActionItem, ActivityEvent, Agreement, Goal, Match, Meeting, Message, Reflection, Resource
 from .reference import is_time_zone
 from .services import workspace as service
@@ -129,7 +130,7 @@ def workspace_view_state(program, identity, match_id, page=1, past_page=1, now=N
     match, side = service.readable_match(program, identity, match_id)
     privacy = (program.configuration or {}).get("privacy", "metadata")
     is_pair = side != service.SIDE_COORDINATOR
-    show_private = is_pair or privacy == "full"
+    show_private = is_pair or policy.coordinator_reads_pair_content(program.configuration)
     mentor, mentee = _person(match.mentor), _person(match.mentee)
     me = mentor if side == service.SIDE_MENTOR else mentee if side == service.SIDE_MENTEE else None
     other = mentee if side == service.SIDE_MENTOR else mentor if side == service.SIDE_MENTEE else None

@@ -677,3 +677,29 @@ def test_writes_use_few_queries(program_usage, program, pairs):
     grow(program, pairs["a"], 10)
     large = call(program_usage, "mentee", "workspace_post_message", {"match_id": pairs["a"].pk, "body": "x"})
     assert small.queries == large.queries
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("privacy", ["metadata", "full"])
+def test_every_view_and_export_of_a_pairs_reasons_obeys_the_privacy_level(program_usage, program, pairs, privacy):
+    """One rule (policy.coordinator_reads_pair_content) for the workspace, the audit log and the CSV exports."""
+    import csv
+    import io
+    block = block_as(program_usage, "coordinator")
+    block.config = dict(block.config, privacy=privacy)
+    block.save()
+    reason = "We disagreed about confidentiality"
+    ended = call(program_usage, "mentee", "end_match", {"match_id": pairs["a"].pk, "reason": reason})
+    assert ended.status == 200, ended
+    seen = {
+        "workspace": call(program_usage, "coordinator", "workspace_view", {"match_id": pairs["a"].pk}).body["html"],
+        "audit tab": call(program_usage, "coordinator", "coordinator_panel", {"tab": "audit"}).body["html"],
+    }
+    for kind in ("matches", "audit"):
+        response = block.runtime.handle(block, "export_csv", Request.blank(f"/?kind={kind}"))
+        rows = list(csv.reader(io.StringIO(b"".join(response.app_iter).decode("utf-8"))))
+        seen[f"{kind} CSV"] = "\n".join(",".join(row) for row in rows)
+    shown = {where: reason in text for where, text in seen.items()}
+    assert shown == dict.fromkeys(seen, privacy == "full")
+    pair_view = call(program_usage, "mentor", "workspace_view", {"match_id": pairs["a"].pk}).body["html"]
+    assert reason in pair_view  # the pair always reads its own reasons

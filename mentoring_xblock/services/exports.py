@@ -48,10 +48,12 @@ def _participants(program):
 def _matches(program):
     yield ["match_id", "mentee", "mentor", "state", "origin", "score", "created", "started_at", "ended_at",
            "end_reason", "last_activity_at"]
+    reasons = policy.coordinator_reads_pair_content(program.configuration)
     rows = Match.objects.filter(program=program).order_by("pk").values_list(
         "pk", "mentee__username", "mentor__username", "state", "origin", "score", "created", "started_at",
         "ended_at", "end_reason", "last_activity_at")
-    yield from rows.iterator(chunk_size=CHUNK)
+    for row in rows.iterator(chunk_size=CHUNK):
+        yield row if reasons else (*row[:9], "", row[10])
 
 
 def _meetings(program):
@@ -76,9 +78,11 @@ def _responses(program):
 
 def _audit(program):
     yield ["event_id", "created", "actor_id", "verb", "object_type", "object_id", "match_id", "reason"]
+    reasons = policy.coordinator_reads_pair_content(program.configuration)
     rows = ActivityEvent.objects.filter(program=program).order_by("pk").values_list(
         "pk", "created", "actor_id", "verb", "object_type", "object_id", "match_id", "reason")
-    yield from rows.iterator(chunk_size=CHUNK)
+    for row in rows.iterator(chunk_size=CHUNK):
+        yield row if reasons or row[6] is None else (*row[:7], "")
 
 
 EXPORTS = {"participants": _participants, "matches": _matches, "meetings": _meetings,
