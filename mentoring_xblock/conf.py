@@ -13,6 +13,12 @@ DEFAULTS = {
     # Rate limits per user and hour.
     "MENTORING_REQUESTS_PER_HOUR": 20,
     "MENTORING_MESSAGES_PER_HOUR": 120,
+    # Per target: requests one mentee may send to the same mentor in a day, edits of one message in an hour.
+    "MENTORING_REQUESTS_PER_MENTOR_PER_DAY": 3,
+    "MENTORING_EDITS_PER_MESSAGE_PER_HOUR": 10,
+    # A notification repeating one the person has not read yet (same kind, same details) within this many
+    # minutes is not stored or emailed again.
+    "MENTORING_NOTIFICATION_COALESCE_MINUTES": 60,
     # How long (seconds) a process reuses a program's encoded mentor pool for suggestions.
     "MENTORING_SUGGESTION_POOL_SECONDS": 30,
     # Course key used when the runtime has none (the XBlock SDK workbench).

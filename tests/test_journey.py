@@ -166,6 +166,42 @@ def test_rate_limit_on_requests(program_usage, program, people, settings):
 
 
 @pytest.mark.django_db
+def test_asking_and_withdrawing_again_reaches_one_mentor_a_few_times_a_day(program_usage, program, people,
+                                                                             mailoutbox,
+                                                                             django_capture_on_commit_callbacks):
+    """Before: 20 "new request" emails an hour to the same mentor. The limit is per target; repeats coalesce."""
+    per_mentor = 3
+    mentor = participant(program, "mentor")
+    with django_capture_on_commit_callbacks(execute=True):
+        for _round in range(per_mentor):
+            request_id = ask(program_usage, program).body["request_id"]
+            assert call(program_usage, "mentee", "withdraw_request", {"request_id": request_id}).status == 200
+        limited = ask(program_usage, program)
+    assert limited.status == 400 and f"asked this mentor {per_mentor} times today" in limited.error
+    assert MentorshipRequest.objects.filter(mentor=mentor).count() == per_mentor  # the refused one changed nothing
+    # The mentor has not read the first notice: the same notice again is neither stored nor emailed again.
+    assert Notification.objects.filter(recipient=mentor, kind="request_received").count() == 1
+    assert len([m for m in mailoutbox if "New mentoring request" in m.subject]) == 1
+
+
+@pytest.mark.django_db
+def test_joining_the_queue_and_withdrawing_is_limited_too(program_usage, program, people, settings):
+    settings.MENTORING_REQUESTS_PER_HOUR = 2
+    program.configuration = dict(program.configuration, matching_mode="coordinator")
+    from .harness import block_as
+    block = block_as(program_usage, "coordinator")
+    block.config = dict(block.config, matching_mode="coordinator")
+    block.save()
+    for _round in range(2):
+        queued = call(program_usage, "mentee", "join_queue", {})
+        assert queued.status == 200, queued
+        withdrawn = call(program_usage, "mentee", "withdraw_request", {"request_id": queued.body["request_id"]})
+        assert withdrawn.status == 200
+    limited = call(program_usage, "mentee", "join_queue", {})
+    assert limited.status == 400 and "many requests" in limited.error
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("person, status", [
     ("anonymous", 401), ("learner", 403), ("mentee", 200), ("mentor", 403), ("coordinator", 403),
 ])
@@ -455,3 +491,15 @@ def test_reasons_are_worded_for_the_reader(program_usage, program, people):
     ask(program_usage, program)
     mentor_html, _ = render(program_usage, "mentor")
     assert "You are 3 levels above your mentee" in mentor_html and "Mentor is" not in mentor_html
+
+
+@pytest.mark.django_db
+def test_a_repeated_notification_is_sent_again_once_the_first_was_read(program):
+    from mentoring_xblock.services.notifications import mark_read, notify
+    mentor = Participant.objects.create(program=program, user_id=make_user("reader").pk, username="reader")
+    first = notify(program, mentor, "request_received", mentee="Ada")
+    assert notify(program, mentor, "request_received", mentee="Ada") == first  # unread: coalesced
+    assert notify(program, mentor, "request_received", mentee="Grace") != first  # other details: a new one
+    mark_read(mentor)
+    assert notify(program, mentor, "request_received", mentee="Ada") != first  # read: a new one
+    assert Notification.objects.filter(recipient=mentor).count() == 3

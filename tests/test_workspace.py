@@ -703,3 +703,19 @@ def test_every_view_and_export_of_a_pairs_reasons_obeys_the_privacy_level(progra
     assert shown == dict.fromkeys(seen, privacy == "full")
     pair_view = call(program_usage, "mentor", "workspace_view", {"match_id": pairs["a"].pk}).body["html"]
     assert reason in pair_view  # the pair always reads its own reasons
+
+
+@pytest.mark.django_db
+def test_edits_of_one_message_are_limited(program_usage, program, pairs):
+    from mentoring_xblock.conf import setting
+    match = pairs["a"]
+    message = service.post_message(program, identity("mentee"), match.pk, {"body": "first"})
+    limit = setting("MENTORING_EDITS_PER_MESSAGE_PER_HOUR")
+    for number in range(limit):
+        edited = call(program_usage, "mentee", "workspace_edit_message",
+                      {"match_id": match.pk, "message_id": message.pk, "body": f"edit {number}"})
+        assert edited.status == 200, edited
+    refused = call(program_usage, "mentee", "workspace_edit_message",
+                   {"match_id": match.pk, "message_id": message.pk, "body": "one more"})
+    assert refused.status == 400 and f"edited {limit} times" in refused.error
+    assert Message.objects.get(pk=message.pk).body == f"edit {limit - 1}"

@@ -127,11 +127,23 @@ def _require_ready_mentee(program, mentee, locked=False):
         raise Conflict(_("You already have a request waiting for an answer. Withdraw it to ask someone else."))
 
 
-def _check_rate(mentee):
+def _check_rate(mentee, mentor=None):
+    """Limits per action and per target.
+
+    Requests (to mentors or the queue) per hour, and to one mentor per day: asking and withdrawing again and
+    again would otherwise email the same mentor each time.
+    """
+    now = timezone.now()
     limit = setting("MENTORING_REQUESTS_PER_HOUR")
-    since = timezone.now() - datetime.timedelta(hours=1)
-    if MentorshipRequest.objects.filter(mentee=mentee, created__gte=since).count() >= limit:
+    if MentorshipRequest.objects.filter(mentee=mentee, created__gte=now - datetime.timedelta(hours=1)).count() >= limit:
         raise ValidationError(_("You have sent many requests in the last hour. Please wait a while and try again."))
+    if mentor is None:
+        return
+    per_mentor = setting("MENTORING_REQUESTS_PER_MENTOR_PER_DAY")
+    if MentorshipRequest.objects.filter(mentee=mentee, mentor=mentor,
+                                        created__gte=now - datetime.timedelta(days=1)).count() >= per_mentor:
+        raise ValidationError(_("You have asked this mentor {count} times today. Wait for tomorrow, or ask another "
+                                "mentor.").format(count=per_mentor))
 
 
 def request_mentor(program, identity, mentor_id, message=""):
@@ -155,7 +167,7 @@ def request_mentor(program, identity, mentor_id, message=""):
         with transaction.atomic():
             mentee = lock_participants(mentee.pk)[mentee.pk]
             _require_ready_mentee(program, mentee, locked=True)  # what committed meanwhile counts
-            _check_rate(mentee)
+            _check_rate(mentee, mentor)
             request = MentorshipRequest.objects.create(
                 program=program, mentee=mentee, mentor=mentor, message=message,
                 expires_at=timezone.now() + datetime.timedelta(days=days))
@@ -178,6 +190,7 @@ def join_queue(program, identity, message=""):
         with transaction.atomic():
             mentee = lock_participants(mentee.pk)[mentee.pk]
             _require_ready_mentee(program, mentee, locked=True)
+            _check_rate(mentee)
             request = MentorshipRequest.objects.create(program=program, mentee=mentee, mentor=None, message=message)
             record_event(program, identity.user_id, "request.queued", request)
     except IntegrityError:

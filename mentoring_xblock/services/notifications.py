@@ -5,6 +5,7 @@ It stores a Notification row (the block's unread badge and list) and emails the 
 Django's email machinery once the transaction commits (in Open edX: the LMS's email backend). The
 email is written in the recipient's language where the platform knows it.
 """
+import datetime
 import logging
 
 from django.core.mail import send_mail
@@ -18,6 +19,7 @@ from ..conf import setting
 from ..models import Notification, Participant
 
 log = logging.getLogger(__name__)
+COALESCE_SCAN = 20  # the latest unread notifications of a kind compared with a new one
 
 # kind -> (subject, message); both are formatted with the notification's data.
 MESSAGES = {
@@ -94,10 +96,19 @@ def pair_names(match, fallback=""):
 
 
 def notify(program, recipient, kind, **data):
-    """Record a notification for ``recipient`` (a Participant) and email them after commit."""
+    """Record a notification for ``recipient`` (a Participant) and email them after commit.
+
+    Coalesced: the same notification (kind and details) that the person has not read yet, sent within
+    ``MENTORING_NOTIFICATION_COALESCE_MINUTES``, is not stored or emailed again; the unread one is returned.
+    """
     if kind not in MESSAGES:
         raise ValueError(f"unknown notification kind {kind!r}")
     data.setdefault("program", program.title or program.slug)
+    since = timezone.now() - datetime.timedelta(minutes=setting("MENTORING_NOTIFICATION_COALESCE_MINUTES"))
+    for unread in Notification.objects.filter(recipient=recipient, kind=kind, read_at__isnull=True,
+                                              created__gte=since).order_by("-created")[:COALESCE_SCAN]:
+        if unread.data == data:
+            return unread
     notification = Notification.objects.create(program=program, recipient=recipient, kind=kind, data=data)
     transaction.on_commit(lambda: _send_email(recipient.user_id, kind, data))
     return notification

@@ -591,6 +591,12 @@ def edit_message(program, identity, match_id, data):
         if timezone.now() - message.created > EDIT_WINDOW:
             raise Conflict(_("Messages can be edited for {minutes} minutes after posting. Post a new one instead.")
                            .format(minutes=int(EDIT_WINDOW.total_seconds() // 60)))
+        limit = setting("MENTORING_EDITS_PER_MESSAGE_PER_HOUR")
+        if ActivityEvent.objects.filter(match=match, verb="message.edited", object_type="message",
+                                        object_id=message.pk,
+                                        created__gte=timezone.now() - datetime.timedelta(hours=1)).count() >= limit:
+            raise ValidationError(_("This message was edited {count} times in the last hour. Post a new one "
+                                    "instead.").format(count=limit))
         message.set_body(body)
         message.edited_at = timezone.now()
         message.save(update_fields=["body", "body_html", "render_version", "edited_at", "modified"])

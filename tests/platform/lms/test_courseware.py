@@ -290,3 +290,20 @@ class TestGradesTransformer(MentoringLmsTestCase):
         structure = self.publish_course()
         assert structure.get_xblock_field(self.mentoring.program.location, "has_score") is True
         assert self.collected(structure, self.mentoring.program, "max_score") == 2.0
+
+
+class TestPublishingStoresTheConfiguration(MentoringLmsTestCase):
+    """The modulestore's ``course_published`` signal stores each program's authored configuration.
+
+    That is where tasks and commands read it; views only read it.
+    """
+
+    def test_publishing_stores_the_configuration_and_views_write_nothing(self):
+        config = dict(self.mentoring.program.config, description="Published in Studio")
+        self.mentoring.update(self.mentoring.program, config=config, publish=True)
+        program = Program.objects.get(course_key=self.course_key, slug=SLUG)
+        assert program.configuration["description"] == "Published in Studio"  # no view has run yet
+        before = Program.objects.filter(pk=program.pk).values().get()
+        assert self.render(self.learner, self.mentoring.program).status_code == 200
+        assert self.render(self.staff, self.mentoring.program).status_code == 200
+        assert Program.objects.filter(pk=program.pk).values().get() == before
