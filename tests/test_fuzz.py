@@ -176,6 +176,86 @@ def test_non_finite_numbers_in_every_field(world, block_type, handler):
             assert snapshot() == before
 
 
+# ---- over-long values: everything stored fits its column --------------------------------------------
+
+TEXT_COLUMN_BYTES = 65535  # MySQL/MariaDB TEXT, what Django's TextField is there
+OVERLONG = (256, 1001, 5001, 10001, 70000)  # past CharField(255), the 1,000/5,000/10,000 limits, and TEXT
+
+
+def oversized_values():
+    """Stored values that do not fit their column on MariaDB (SQLite would keep them silently)."""
+    from django.apps import apps
+    from django.db import models
+    found = []
+    for model in apps.get_app_config("mentoring_xblock").get_models():
+        fields = [f for f in model._meta.concrete_fields if isinstance(f, (models.CharField, models.TextField))]
+        for row in model.objects.values("pk", *[f.attname for f in fields]):
+            for field in fields:
+                value = str(row[field.attname] or "")
+                limit = field.max_length if isinstance(field, models.CharField) else None
+                if (limit and len(value) > limit) or len(value.encode("utf-8")) > TEXT_COLUMN_BYTES:
+                    found.append((model.__name__, field.name, len(value)))
+    return found
+
+
+def string_paths(body, prefix=()):
+    """The paths of string values in a body, one level of objects deep (profile answers, settings, ...)."""
+    for key, value in (body.items() if isinstance(body, dict) else ()):
+        if isinstance(value, str):
+            yield (*prefix, key)
+        elif isinstance(value, dict) and not prefix:
+            yield from string_paths(value, (key,))
+
+
+def replaced(body, path, value):
+    if len(path) == 1:
+        return dict(body, **{path[0]: value})
+    return dict(body, **{path[0]: replaced(body[path[0]], path[1:], value)})
+
+
+# Text fields a handler takes beyond its minimal valid body (tests/test_permissions.case), so each is probed.
+GOAL_TEXT = {"specific": "s", "measurable": "m", "achievable": "a", "relevant": "r"}
+MEETING_TEXT = {"location": "Room", "agenda": "Plan"}
+EXTRA_TEXT = {
+    "review_mentor": {"reason": "r"}, "set_capacity": {"reason": "r"}, "nudge": {"note": "n"},
+    "coordinator_panel": {"search": "s"}, "respond_request": {"message": "m"}, "respond_proposal": {"reason": "r"},
+    "save_settings": {"description": "d", "consent_text": "c", "agreement_template": {"expectations": "e"}},
+    "workspace_create_goal": GOAL_TEXT, "workspace_update_goal": dict(GOAL_TEXT, title="t"),
+    "workspace_schedule_meeting": MEETING_TEXT, "workspace_update_meeting": MEETING_TEXT,
+    "workspace_log_meeting": {"notes": "n", "next_steps": "s"}, "workspace_update_action": {"title": "t"},
+    "workspace_save_agreement": {"meeting_frequency": "f", "confidentiality": "c", "duration": "d"},
+}
+STUDIO_TEXT = {"mentoring_program": {"program_slug": "leadership", "config": {"description": "d", "consent_text": "c"}},
+               "mentoring_assessment": {"program_slug": "leadership"}}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("block_type, handler", JSON_HANDLERS)
+def test_overlong_text_in_every_field(world, block_type, handler):
+    """Each text field of a valid body at lengths past every column: refused with a message, or stored whole."""
+    usage, caller, base = handler_case(world, block_type, handler)
+    extra = STUDIO_TEXT[block_type] if handler == "studio_submit" else EXTRA_TEXT.get(handler, {})
+    base = dict(base, **extra) if isinstance(base, dict) else base
+    for path in string_paths(base):
+        for length in OVERLONG:
+            before = snapshot()
+            result = call(usage, caller, handler, replaced(base, path, "é" * length))
+            COUNTS["cases"] += 1
+            assert result.status < 500, (path, length, result.body)
+            if result.status >= 400:
+                assert result.error and snapshot() == before, (path, length, result.body)
+            assert not oversized_values(), (path, length, oversized_values())
+            transaction_rollback_to(before)
+
+
+def transaction_rollback_to(before):
+    """Undo an accepted call's rows so the next length starts from the same state (deletes what it added)."""
+    from django.apps import apps
+    for model in apps.get_app_config("mentoring_xblock").get_models():
+        kept = {row["id"] for row in before.get(model.__name__, []) if "id" in row}
+        model.objects.exclude(pk__in=kept).delete()
+
+
 QUERY_IDS = {  # the GET handlers that take ids: handler -> (caller, the id parameters and the rest of a good query)
     "workspace_meeting_ics": ("mentee", ("match_id", "meeting_id")),
     "export_download": ("coordinator", ("job_id",)),

@@ -130,3 +130,55 @@ def test_studio_refuses_control_characters_in_a_name_instead_of_dropping_them(na
     result = call(usage, "coordinator", "studio_submit", {"display_name": name})
     assert result.status == 400 and "display_name" in result.body["field_errors"]
     assert block_as(usage, "anonymous").display_name == "Before"
+
+
+# ---- every value of a course file, over-long ------------------------------------------------------
+
+OVERLONG_OLX = 10001
+
+
+def _values(root):
+    """(element, attribute or None for its text) for every attribute and text of the tree."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name in element.attrib:
+            yield element, name
+        if element.text and element.text.strip():
+            yield element, None
+
+
+ASSESSMENT_OLX = ('<mentoring_assessment program="leadership" kind="checkin" display_name="Check-in" weight="2" '
+                  'allow_edit_after_submit="true"/>')
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("source", ["program", "assessment"])
+def test_every_olx_value_over_long_is_refused_or_fits(source):
+    """Every attribute and text of the demo program's OLX (and an assessment's), one at a time, over-long.
+
+    At 10,001 characters each is refused with the element named, or read and then stored in columns that hold it.
+    """
+    from .test_fuzz import oversized_values
+    original = program_olx() if source == "program" else ASSESSMENT_OLX
+    count = len(list(_values(etree.fromstring(original))))
+    refused = accepted = 0
+    for index in range(count):
+        root = etree.fromstring(original)
+        element, name = list(_values(root))[index]
+        if name is None:
+            element.text = "x" * OVERLONG_OLX
+        else:
+            element.set(name, "x" * OVERLONG_OLX)
+        try:
+            usage = parse_olx(etree.tostring(root, encoding="unicode"))
+        except ConfigurationError as error:
+            assert error.message.startswith("<"), error.message  # names the element
+            refused += 1
+            continue
+        accepted += 1
+        block = block_as(usage, "coordinator")
+        block.render("student_view", {})
+        assert not oversized_values(), (element.tag, name, oversized_values())
+    assert refused and refused + accepted == count
+    print(f"\n[olx] {source}: {count} values at {OVERLONG_OLX:,} characters: {refused} refused, {accepted} fit")
