@@ -8,7 +8,7 @@ import datetime
 from django.db.models import Avg, Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from . import policy
 from .models import ActivityEvent, AssessmentResponse, Match, MatchingRun, Meeting, Participant, RunProposal
@@ -32,17 +32,25 @@ def _page(query, page, size=PAGE_SIZE):
 
 
 def overview(program):
-    """Headline numbers and the weekly trend of new pairs (a handful of queries)."""
+    """Headline numbers and the weekly trend of pairs that started (a handful of queries).
+
+    Each figure's definition is shown beside it (templates/coordinator.html) and recomputed from the rows by
+    tests/test_coordinator.py::test_every_overview_figure_matches_its_definition.
+    """
     counts = program_counts(program)
     mentees_matched = (Match.objects.filter(program=program, state=Match.State.ACTIVE)
                        .values("mentee").distinct().count())
     active = counts["matches_active"]
+    proposed = Match.objects.filter(program=program, state=Match.State.PROPOSED).count()
     meetings_held = Meeting.objects.filter(match__program=program, match__state=Match.State.ACTIVE,
                                            status=Meeting.Status.HELD).count()
-    submitted = AssessmentResponse.objects.filter(program=program, state=AssessmentResponse.State.SUBMITTED).count()
-    respondents = AssessmentResponse.objects.filter(program=program).values("respondent").distinct().count()
+    # People, not forms: a person who submitted several check-ins counts once (the share was 150 %).
+    responses = AssessmentResponse.objects.filter(program=program)
+    submitters = responses.filter(state=AssessmentResponse.State.SUBMITTED).values("respondent").distinct().count()
+    respondents = responses.values("respondent").distinct().count()
     since = timezone.now() - datetime.timedelta(weeks=TREND_WEEKS)
-    weekly = dict(Match.objects.filter(program=program, created__gte=since).annotate(week=TruncWeek("created"))
+    # Pairs that started (a proposal is not a pair until accepted).
+    weekly = dict(Match.objects.filter(program=program, started_at__gte=since).annotate(week=TruncWeek("started_at"))
                   .values_list("week").annotate(n=Count("id")).values_list("week", "n"))
     today = timezone.now().date()
     monday = today - datetime.timedelta(days=today.weekday())
@@ -58,9 +66,14 @@ def overview(program):
         point["y"] = 70 - point["height"]
     return dict(
         counts,
+        matches_proposed=proposed,
+        mentees_matched=mentees_matched,
         matched_share=round(100 * mentees_matched / counts["mentees"]) if counts["mentees"] else 0,
+        meetings_held=meetings_held,
         meetings_per_pair=round(meetings_held / active, 1) if active else 0,
-        assessment_completion=round(100 * submitted / max(respondents, 1)) if respondents else 0,
+        assessment_submitters=submitters,
+        assessment_respondents=respondents,
+        assessment_completion=round(100 * submitters / respondents) if respondents else 0,
         trend=trend,
     )
 
@@ -99,30 +112,62 @@ def pair_health(program, at_risk_only=False, page=1, now=None):
     """Active pairs with last activity, meetings held, goal progress, last check-in; at-risk flag (two queries)."""
     now = now or timezone.now()
     threshold = now - datetime.timedelta(days=program.configuration["inactivity_days"])
-    checkins = AssessmentResponse.objects.filter(match=OuterRef("pk"), kind="checkin",
-                                                 state=AssessmentResponse.State.SUBMITTED).order_by("-submitted_at")
     query = (Match.objects.filter(program=program, state=Match.State.ACTIVE)
              .select_related("mentor", "mentee")
              .annotate(meetings_held=Count("meeting", filter=Q(meeting__status=Meeting.Status.HELD), distinct=True),
                        goal_progress=Avg("goal__progress"),
-                       last_checkin=Subquery(checkins.values("score")[:1]))
+                       last_checkin=_last_checkin())
              .order_by("last_activity_at", "pk"))
-    risky = Q(last_activity_at__lt=threshold) | Q(last_activity_at__isnull=True) | Q(last_checkin__lt=LOW_CHECKIN)
     if at_risk_only:
-        query = query.filter(risky)
+        query = query.filter(_risky(threshold))
     result = _page(query, page)
     rows = []
     for match in result["items"]:
         inactive = match.last_activity_at is None or match.last_activity_at < threshold
         low = match.last_checkin is not None and match.last_checkin < LOW_CHECKIN
+        reasons = []
+        if inactive:
+            days = program.configuration["inactivity_days"] if match.last_activity_at is None else \
+                (now - match.last_activity_at).days
+            reasons.append((ngettext("No activity for more than {days} day.", "No activity for more than {days} days.",
+                                     days) if match.last_activity_at is None else
+                            ngettext("No activity for {days} day.", "No activity for {days} days.", days))
+                           .format(days=days))
+        if low:
+            reasons.append(gettext("The last check-in says {percent}% (below {limit}%).").format(
+                percent=round(100 * match.last_checkin), limit=round(100 * LOW_CHECKIN)))
         rows.append({"match": match, "mentor": person_card(match.mentor, program.configuration),
                      "mentee": person_card(match.mentee, program.configuration),
-                     "inactive": inactive, "low_checkin": low, "at_risk": inactive or low,
+                     "inactive": inactive, "low_checkin": low, "at_risk": inactive or low, "risk_reasons": reasons,
+                     "last_checkin_percent": round(100 * match.last_checkin) if match.last_checkin is not None
+                     else None,
                      "goal_progress": round(match.goal_progress) if match.goal_progress is not None else None})
     result["items"] = rows
-    result["at_risk_total"] = Match.objects.filter(program=program, state=Match.State.ACTIVE).annotate(
-        last_checkin=Subquery(checkins.values("score")[:1])).filter(risky).count()
+    result["at_risk_total"] = _at_risk(program, threshold).count()
     return result
+
+
+def _last_checkin():
+    """The result (0..1, from the answers) of a pair's latest submitted check-in, as a subquery."""
+    checkins = AssessmentResponse.objects.filter(match=OuterRef("pk"), kind="checkin",
+                                                 state=AssessmentResponse.State.SUBMITTED).order_by("-submitted_at")
+    return Subquery(checkins.values("result")[:1])
+
+
+def _risky(threshold):
+    """At risk: quiet since before ``threshold`` (or never active), or a last check-in below LOW_CHECKIN."""
+    return Q(last_activity_at__lt=threshold) | Q(last_activity_at__isnull=True) | Q(last_checkin__lt=LOW_CHECKIN)
+
+
+def _at_risk(program, threshold):
+    return Match.objects.filter(program=program, state=Match.State.ACTIVE).annotate(
+        last_checkin=_last_checkin()).filter(_risky(threshold))
+
+
+def at_risk_match_ids(program, now=None):
+    """Every active pair at risk, all pages (what "Nudge all pairs at risk" reaches), one query."""
+    threshold = (now or timezone.now()) - datetime.timedelta(days=program.configuration["inactivity_days"])
+    return list(_at_risk(program, threshold).order_by("pk").values_list("pk", flat=True))
 
 
 def matching_view(program, run_id=None, page=1):

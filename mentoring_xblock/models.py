@@ -476,6 +476,9 @@ class AssessmentResponse(TimeStamped):
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
     submitted_at = models.DateTimeField(null=True, blank=True)
     score = models.FloatField(null=True, blank=True)
+    # What the answers say, from 0 (every scale at its lowest point) to 1 (every one at its highest): the mean of
+    # the scale items. ``score`` is the completion credit (1.0 once submitted), never a judgement.
+    result = models.FloatField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -88,7 +88,7 @@ def test_participants_filters_and_search(program_usage, cohort):
 @pytest.mark.django_db
 def test_coordinator_sees_cockpit_in_the_block(program_usage, cohort):
     html, _queries = render(program_usage, "coordinator")
-    assert "Run the program (course team)" in html and "New pairs per week" in html
+    assert "Run the program (course team)" in html and "Pairs that started each week" in html
     learner_html, _queries = render(program_usage, "mentee")
     assert "Run the program" not in learner_html
 
@@ -494,3 +494,124 @@ def test_save_settings_bad_input_changes_nothing(program_usage, program, people,
     assert result.status == 400 and field in result.body["field_errors"], result.body
     program.refresh_from_db()
     assert program.configuration == before and program.settings_overrides == {}
+
+
+@pytest.mark.django_db
+def test_nudge_all_reaches_every_pair_at_risk_not_only_the_first_page(program_usage, cohort, emails_sent):
+    import datetime
+
+    from django.utils import timezone
+
+    from mentoring_xblock.coordinator_selectors import PAGE_SIZE
+    mentors = list(Participant.objects.filter(program=cohort, mentor_status="approved"))
+    old = timezone.now() - datetime.timedelta(days=90)
+    at_risk = PAGE_SIZE + 5
+    for number in range(at_risk):
+        user = make_user(f"quiet_{number}")
+        mentee = Participant.objects.create(program=cohort, user_id=user.pk, username=user.username, is_mentee=True)
+        Match.objects.create(program=cohort, mentor=mentors[number % len(mentors)], mentee=mentee, state="active",
+                             origin="coordinator", last_activity_at=old)
+    html = call(program_usage, "coordinator", "coordinator_panel", {"tab": "health", "at_risk": True}).body["html"]
+    assert f"{at_risk} pairs are at risk" in html
+    emails_sent.clear()
+    result = call(program_usage, "coordinator", "nudge", {"at_risk": True})
+    assert result.body == {"nudged": at_risk}  # before: the 25 pairs of the first page
+    assert ActivityEvent.objects.filter(program=cohort, verb="match.nudged").count() == at_risk
+
+
+CHECKIN_ITEMS = ("meets_regularly", "feels_heard", "progress")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("answer, percent, at_risk", [(1, 0, True), (2, 25, True), (3, 50, False), (5, 100, False)])
+def test_pair_health_reads_what_the_check_in_says(program_usage, cohort, answer, percent, at_risk):
+    """Before: the completion credit (always 100 %) was read as the result, so "we have not met once" was OK."""
+    from .test_assessment import assessment
+    pair = active_pairs(program_usage, cohort)[0]
+    usage = assessment("checkin")
+    answers = {item: answer for item in CHECKIN_ITEMS}
+    saved = call(usage, pair.mentee.username, "save_response", {"answers": answers, "submit": True})
+    assert saved.status == 200, saved.body
+    # Independently: each answer placed on the 1..5 agreement scale, averaged.
+    expected = round(100 * sum((answers[item] - 1) / (5 - 1) for item in CHECKIN_ITEMS) / len(CHECKIN_ITEMS))
+    assert expected == percent
+    from mentoring_xblock.coordinator_selectors import pair_health
+    row = next(r for r in pair_health(cohort, page=1)["items"] if r["match"].pk == pair.pk)
+    assert row["last_checkin_percent"] == percent and row["at_risk"] is at_risk
+    html = call(program_usage, "coordinator", "coordinator_panel", {"tab": "health"}).body["html"]
+    assert f"{percent}%" in html
+    if at_risk:
+        assert f"The last check-in says {percent}% (below 50%)." in html
+
+
+def overview_figures(html):
+    """{label: figure} of the overview's <dl> as a coordinator reads it."""
+    import lxml.html
+    page = lxml.html.fragment_fromstring(html, create_parent="div")
+    return {div.findtext("dt"): div.findtext("dd") for div in page.xpath("//dl[@class='mentoring-stats']/div")}
+
+
+@pytest.mark.django_db
+def test_every_overview_figure_matches_its_definition(program_usage, cohort):
+    """Each figure recomputed from the rows in plain Python, by the definition printed beside it."""
+    import datetime
+
+    from django.utils import timezone
+
+    from mentoring_xblock.models import AssessmentResponse, Meeting, MentorshipRequest
+
+    from .test_assessment import assessment
+    pairs = active_pairs(program_usage, cohort)
+    Match.objects.filter(program=cohort).update(started_at=timezone.now())  # as accepting a proposal does
+    Match.objects.filter(pk=pairs[-1].pk).update(state="proposed", started_at=None)  # one still proposed
+    Meeting.objects.create(match=pairs[0], starts_at=timezone.now(), duration_minutes=30, status="held")
+    Meeting.objects.create(match=pairs[0], starts_at=timezone.now(), duration_minutes=30, status="cancelled")
+    usage = assessment("checkin", repeat_days="7")
+    answers = {item: 4 for item in CHECKIN_ITEMS}
+    call(usage, pairs[0].mentee.username, "save_response", {"answers": answers, "submit": True})
+    first = AssessmentResponse.objects.get(respondent=pairs[0].mentee)
+    for period in (first.period + 1, first.period + 2):  # one person, three check-ins: one person who submitted
+        AssessmentResponse.objects.create(
+            program=cohort, usage_key=first.usage_key, kind="checkin", respondent=first.respondent,
+            subject=first.subject, match=first.match, period=period, answers=first.answers, state="submitted",
+            submitted_at=first.submitted_at, score=1.0, result=first.result)
+    call(usage, pairs[1].mentee.username, "save_response", {"answers": answers, "submit": False})  # a draft
+    newcomer = make_user("newcomer")
+    waiting = Participant.objects.create(program=cohort, user_id=newcomer.pk, username="newcomer", is_mentee=True)
+    due = MentorshipRequest.objects.create(program=cohort, mentee=waiting, mentor=None,
+                                           expires_at=timezone.now() - datetime.timedelta(hours=1))
+    html = call(program_usage, "coordinator", "coordinator_panel", {"tab": "overview"}).body["html"]
+    shown = overview_figures(html)
+
+    people = list(Participant.objects.filter(program=cohort).values())
+    matches = list(Match.objects.filter(program=cohort).values())
+    responses = list(AssessmentResponse.objects.filter(program=cohort).values())
+    now = timezone.now()
+    mentees = [p for p in people if p["is_mentee"] and p["status"] == "active"]
+    active = [m for m in matches if m["state"] == "active"]
+    matched = {m["mentee_id"] for m in active}
+    held = [m for m in Meeting.objects.filter(match__program=cohort).values("match_id", "status")
+            if m["status"] == "held" and m["match_id"] in {a["id"] for a in active}]
+    started = {r["respondent_id"] for r in responses}
+    submitted = {r["respondent_id"] for r in responses if r["state"] == "submitted"}
+    open_requests = [r for r in MentorshipRequest.objects.filter(program=cohort).values()
+                     if r["state"] == "requested" and (r["expires_at"] is None or r["expires_at"] > now)]
+    expected = {
+        "Mentees": str(len(mentees)),
+        "Approved mentors": str(sum(1 for p in people if p["mentor_status"] == "approved" and p["status"] == "active")),
+        "Mentors waiting for approval": str(sum(1 for p in people if p["mentor_status"] == "pending"
+                                                and p["status"] == "active")),
+        "Open requests": str(len(open_requests)),
+        "Active pairs": str(len(active)),
+        "Mentees matched": f"{round(100 * len(matched) / len(mentees))}%",
+        "Meetings held per active pair": str(round(len(held) / len(active), 1)),
+        "Assessments submitted": f"{round(100 * len(submitted) / len(started))}%",
+    }
+    assert shown == expected
+    assert due.pk not in {r["id"] for r in open_requests}  # past its date: not open, though not yet recorded
+    assert "Not counted: 1 proposed pair waiting" in html
+    assert f"{len(submitted)} of the {len(started)} people who started an assessment submitted at least one" in html
+    # The chart counts pairs that started this week: the active ones, not the proposal.
+    started_this_week = sum(1 for m in active if m["started_at"] and m["started_at"].date() >= (
+        now.date() - datetime.timedelta(days=now.weekday())))
+    assert started_this_week == len(active) and html.count(f": {started_this_week}</title>") == 1

@@ -181,11 +181,13 @@ class CoordinatorMixin:
         match_ids = data.get("match_ids")
         if data.get("at_risk") is True:
             policy.require("coordinate", self.identity())
-            health = coordinator_selectors.pair_health(program, at_risk_only=True, page=1)
-            match_ids = [row["match"].pk for row in health["items"]]
+            match_ids = coordinator_selectors.at_risk_match_ids(program)  # every page, not the one shown
             if not match_ids:
                 return {"nudged": 0}
-        matches = coordination.nudge(program, self.identity(), match_ids, data.get("note", ""))
+            matches = coordination.nudge(program, self.identity(), match_ids, data.get("note", ""),
+                                         limit=coordination.MAX_NUDGE_ALL)
+        else:
+            matches = coordination.nudge(program, self.identity(), match_ids, data.get("note", ""))
         self.runtime.publish(self, "edx.mentoring.match.nudged", {"program": self.program_slug,
                                                                   "count": len(matches)})
         return {"nudged": len(matches)}

@@ -234,6 +234,22 @@ def clean_answers(items, raw, submit):
     return cleaned
 
 
+def answers_result(items, cleaned):
+    """What the answers say on 0..1; None when no scale item was answered.
+
+    The mean of the scale items answered, each placed between its lowest point (0) and its highest (1).
+    """
+    places = []
+    for item in items:
+        value = cleaned.get(item["id"])
+        if item.get("kind") != "scale" or not isinstance(value, int) or isinstance(value, bool):
+            continue
+        points = [point["value"] for point in item["points"]]
+        low, high = min(points), max(points)
+        places.append((value - low) / (high - low) if high > low else 1.0)
+    return sum(places) / len(places) if places else None
+
+
 def _stored(items, cleaned):
     """The JSON kept on the row: answers, plus competency values and goal titles for growth and reports."""
     stored = {"items": cleaned, "competencies": {}, "scales": {}}
@@ -309,6 +325,7 @@ def save_response(assessment, identity, subject_id, answers, submit, now=None):
         response.match = target.match
         response.kind = assessment.kind
         response.answers = _stored(items, cleaned)
+        response.result = answers_result(items, cleaned)
         if submit:
             response.state, response.submitted_at, response.score = AssessmentResponse.State.SUBMITTED, now, 1.0
         try:

@@ -15,6 +15,7 @@ from .programs import record_event
 
 MAX_REASON = 1000
 MAX_NUDGE = 100
+MAX_NUDGE_ALL = 1000  # "Nudge all pairs at risk": every page, up to this many pairs
 
 
 def _reason(reason, required=False):
@@ -136,10 +137,17 @@ def end_pair(match, identity, reason, notify_both=True):
             notify(match.program, person, "match_ended", **pair_names(match))
 
 
-def nudge(program, identity, match_ids, note=""):
-    """Remind pairs to get going (an email through the notification function); at most 100 at once."""
+def nudge(program, identity, match_ids, note="", limit=None):
+    """Remind pairs to get going (an email through the notification function).
+
+    At most MAX_NUDGE chosen pairs at once; "every pair at risk" passes a larger ``limit`` (MAX_NUDGE_ALL).
+    """
     policy.require("coordinate", identity)
-    if (not isinstance(match_ids, list) or not match_ids or len(match_ids) > MAX_NUDGE
+    limit = limit or MAX_NUDGE
+    if limit == MAX_NUDGE_ALL and isinstance(match_ids, list) and len(match_ids) > limit:
+        raise ValidationError(_("More than {limit} pairs are at risk: nudge them from the list, a page at a "
+                                "time.").format(limit=MAX_NUDGE_ALL))
+    if (not isinstance(match_ids, list) or not match_ids or len(match_ids) > limit
             or not all(isinstance(i, int) and not isinstance(i, bool) for i in match_ids)):
         raise ValidationError(_("Choose from 1 to {limit} pairs to nudge.").format(limit=MAX_NUDGE),
                               {"match_ids": _("Not a list of pair numbers.")})
