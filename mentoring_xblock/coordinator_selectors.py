@@ -190,11 +190,10 @@ def matching_view(program, run_id=None, page=1):
             "unmatched": p.get_unmatched_reason_display() if not p.mentor_id else "",
         } for p in proposals["items"]]
         state["proposals"] = proposals
-    state["mentors"] = list(Participant.objects.filter(
-        program=program, status=Participant.Status.ACTIVE, mentor_status=Participant.MentorStatus.APPROVED)
-        .order_by("username").values("pk", "username", "display_name", "capacity", "mentee_count")[:500])
-    state["waiting_mentees"] = list(Participant.objects.filter(
-        program=program, status=Participant.Status.ACTIVE, is_mentee=True, profile_completed_at__isnull=False)
+    state["mentors"] = list(Participant.objects.filter(Participant.matchable_mentor(), program=program)
+                            .order_by("username").values("pk", "username", "display_name", "capacity",
+                                                         "mentee_count")[:500])
+    state["waiting_mentees"] = list(Participant.objects.filter(Participant.ready_mentee(), program=program)
         .exclude(pk__in=Match.objects.filter(program=program, open_slot=True).values("mentee"))
         .order_by("username").values("pk", "username", "display_name")[:500])
     return state

@@ -136,6 +136,37 @@ class Participant(TimeStamped):
         """How many more mentees this mentor can take now."""
         return max(self.capacity - self.mentee_count, 0)
 
+    # The one definition of who can be matched, for suggestions, requests, cohort runs, drafts and hand matches.
+    @classmethod
+    def matchable_mentor(cls):
+        """Active, approved mentors with a complete profile and consent (their places are checked apart)."""
+        return Q(status=cls.Status.ACTIVE, mentor_status=cls.MentorStatus.APPROVED, profile_completed_at__isnull=False,
+                 consent_at__isnull=False)
+
+    @classmethod
+    def available_mentor(cls):
+        """Matchable mentors with a free place now."""
+        return cls.matchable_mentor() & Q(mentee_count__lt=F("capacity"))
+
+    @classmethod
+    def ready_mentee(cls):
+        """Active mentees with a complete profile and consent: who can ask, join a run or be matched by hand."""
+        return Q(status=cls.Status.ACTIVE, is_mentee=True, profile_completed_at__isnull=False,
+                 consent_at__isnull=False)
+
+    # The same two rules for a row in hand (tests/test_coordinator.py checks they agree with the queries).
+    @property
+    def is_ready_mentee(self):
+        """Whether the participant is in ``ready_mentee`` (without a query)."""
+        return bool(self.status == self.Status.ACTIVE and self.is_mentee and self.profile_completed_at
+                    and self.consent_at)
+
+    @property
+    def is_matchable_mentor(self):
+        """Whether the participant is in ``matchable_mentor`` (without a query)."""
+        return bool(self.status == self.Status.ACTIVE and self.mentor_status == self.MentorStatus.APPROVED
+                    and self.profile_completed_at and self.consent_at)
+
 
 class MentorshipRequest(TimeStamped):
     """A mentee asks one mentor (self-select) or the pool (coordinator matching) for mentoring.

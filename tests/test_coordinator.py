@@ -615,3 +615,45 @@ def test_every_overview_figure_matches_its_definition(program_usage, cohort):
     started_this_week = sum(1 for m in active if m["started_at"] and m["started_at"].date() >= (
         now.date() - datetime.timedelta(days=now.weekday())))
     assert started_this_week == len(active) and html.count(f": {started_this_week}</title>") == 1
+
+
+@pytest.mark.django_db
+def test_hand_matching_refuses_who_could_not_ask_or_join_a_run(program_usage, cohort):
+    """Before: a coordinator could match a mentee who never completed a profile or consented."""
+    mentor = Participant.objects.filter(program=cohort, mentor_status="approved").first()
+    for field in ("profile_completed_at", "consent_at"):
+        user = make_user(f"unready_{field}")
+        unready = Participant.objects.create(program=cohort, user_id=user.pk, username=user.username, is_mentee=True,
+                                             profile_completed_at=timezone_now(), consent_at=timezone_now())
+        Participant.objects.filter(pk=unready.pk).update(**{field: None})
+        refused = call(program_usage, "coordinator", "manual_match", {"mentee_id": unready.pk, "mentor_id": mentor.pk})
+        assert refused.status == 409 and "has not completed their profile" in refused.error
+        assert not Match.objects.filter(mentee=unready).exists()
+        html = call(program_usage, "coordinator", "coordinator_panel", {"tab": "matching"}).body["html"]
+        assert f'value="{unready.pk}"' not in html  # not offered in the hand-matching list either
+
+
+def timezone_now():
+    from django.utils import timezone
+    return timezone.now()
+
+
+@pytest.mark.django_db
+def test_one_definition_of_a_matchable_mentor_and_a_ready_mentee(cohort):
+    """The queries and the row properties agree on every combination of status, role, profile and consent."""
+    import itertools
+    now = timezone_now()
+    for number, (status, mentor_status, is_mentee, profile, consent) in enumerate(itertools.product(
+            ("active", "withdrawn"), ("", "pending", "approved", "paused", "rejected"), (True, False),
+            (now, None), (now, None))):
+        if is_mentee and mentor_status not in ("", "rejected"):
+            continue  # one role per person (a database constraint)
+        user = make_user(f"combo_{number}")
+        Participant.objects.create(program=cohort, user_id=user.pk, username=user.username, status=status,
+                                   mentor_status=mentor_status, is_mentee=is_mentee, profile_completed_at=profile,
+                                   consent_at=consent)
+    people = list(Participant.objects.filter(program=cohort))
+    assert {p.pk for p in people if p.is_matchable_mentor} == set(
+        Participant.objects.filter(Participant.matchable_mentor(), program=cohort).values_list("pk", flat=True))
+    assert {p.pk for p in people if p.is_ready_mentee} == set(
+        Participant.objects.filter(Participant.ready_mentee(), program=cohort).values_list("pk", flat=True))

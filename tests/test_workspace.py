@@ -627,7 +627,9 @@ def test_ics_download(program_usage, program, pairs):
     assert "LOCATION:Room 4" in text and "DESCRIPTION:Kick-off" in text
     from icalendar import Calendar
     event = Calendar.from_ical(response.body).walk("VEVENT")[0]
-    assert event["UID"].startswith("mentoring-meeting-")
+    assert event["UID"].startswith("mentoring-meeting-") and event["UID"].endswith("@localhost")
+    again = Calendar.from_ical(get_ics(program_usage, "mentee", query).body).walk("VEVENT")[0]
+    assert again["UID"] == event["UID"]  # stable: a second download updates the same calendar entry
     coordinator = get_ics(program_usage, "coordinator", query).body.decode("utf-8")
     assert "BEGIN:VEVENT" in coordinator and "Room 4" not in coordinator and "Kick-off" not in coordinator
     for person, status in (("anonymous", 401), ("learner", 404), ("mentee2", 404), ("mentor3", 404)):
@@ -719,3 +721,20 @@ def test_edits_of_one_message_are_limited(program_usage, program, pairs):
                    {"match_id": match.pk, "message_id": message.pk, "body": "one more"})
     assert refused.status == 400 and f"edited {limit} times" in refused.error
     assert Message.objects.get(pk=message.pk).body == f"edit {limit - 1}"
+
+
+def test_meeting_uids_differ_across_course_runs_and_sites():
+    """Before: ``mentoring-meeting-N@mentoring-xblock`` in every course and site, so calendars merged them."""
+    from types import SimpleNamespace
+
+    from mentoring_xblock.blocks.workspace import meeting_uid
+    meeting = SimpleNamespace(pk=7)
+
+    def match(course_key, slug="leadership"):
+        return SimpleNamespace(program=SimpleNamespace(course_key=course_key, slug=slug))
+    uids = {meeting_uid(meeting, match("course-v1:A+B+2026"), "lms.example.com"),
+            meeting_uid(meeting, match("course-v1:A+B+2027"), "lms.example.com"),
+            meeting_uid(meeting, match("course-v1:A+B+2026", "other"), "lms.example.com"),
+            meeting_uid(meeting, match("course-v1:A+B+2026"), "learn.other.org:443")}
+    assert len(uids) == 4
+    assert meeting_uid(meeting, match("course-v1:A+B+2026"), 'evil"host\r\nX: y').endswith("@evilhostX")

@@ -4,12 +4,15 @@ Every handler is thin: one service (or selector) call, one tracking event. Each 
 pair with ``match_id``; versioned items also send the ``version`` they were read at.
 """
 import datetime
+import hashlib
+import re
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from webob import Response
 from xblock.core import XBlock
 
+from .. import policy
 from ..errors import MentoringError
 from ..services import workspace as service
 from ..validation import json_object as _object
@@ -23,7 +26,18 @@ def _query_id(request, name):
     return query_id(request.GET.get(name, ""), name)
 
 
-def meeting_calendar(meeting, match, side, show_private, course_title=""):
+def meeting_uid(meeting, match, host):
+    """The meeting's iCalendar UID: the same at every download, different for every meeting anywhere.
+
+    Calendars merge events with the same UID, so it names the meeting, its course run and program, and the site.
+    """
+    scope = f"{match.program.course_key}/{match.program.slug}/{meeting.pk}"
+    digest = hashlib.sha256(scope.encode("utf-8")).hexdigest()[:16]
+    host = re.sub(r"[^A-Za-z0-9.-]", "", (host or "").split(":")[0]) or "mentoring-xblock"
+    return f"mentoring-meeting-{meeting.pk}-{digest}@{host}"
+
+
+def meeting_calendar(meeting, match, side, show_private, course_title="", host=""):
     """The .ics text of one meeting (an iCalendar VEVENT in UTC)."""
     from icalendar import Calendar, Event  # pylint: disable=import-outside-toplevel
     calendar = Calendar()
@@ -31,7 +45,7 @@ def meeting_calendar(meeting, match, side, show_private, course_title=""):
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     event = Event()
-    event.add("uid", f"mentoring-meeting-{meeting.pk}@mentoring-xblock")
+    event.add("uid", meeting_uid(meeting, match, host))
     event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
     event.add("dtstart", meeting.starts_at.astimezone(datetime.UTC))
     event.add("dtend", (meeting.starts_at + datetime.timedelta(minutes=meeting.duration_minutes))
@@ -100,10 +114,9 @@ class WorkspaceMixin:
             match, side, meeting = service.meeting_for_calendar(program, self.identity(), match_id, meeting_id)
         except MentoringError as error:
             return json_response(error.as_dict(), error.status)
-        privacy = (program.configuration or {}).get("privacy", "metadata")
-        show_private = side != service.SIDE_COORDINATOR or privacy == "full"
-        response = Response(meeting_calendar(meeting, match, side, show_private), content_type="text/calendar",
-                            charset="utf-8")
+        show_private = side != service.SIDE_COORDINATOR or policy.coordinator_reads_pair_content(program.configuration)
+        response = Response(meeting_calendar(meeting, match, side, show_private, host=request.host),
+                            content_type="text/calendar", charset="utf-8")
         response.headers["Content-Disposition"] = f'attachment; filename="mentoring-meeting-{meeting.pk}.ics"'
         self._ws_track("meeting.downloaded", match_id=match.pk, meeting_id=meeting.pk)
         return response

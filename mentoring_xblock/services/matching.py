@@ -8,7 +8,6 @@ Loading is a constant number of queries whatever the program's size.
 """
 import time
 
-from django.db.models import F
 from django.utils import translation
 
 from .. import matching
@@ -139,9 +138,7 @@ _MAX_POOLS = 64
 
 def available(queryset):
     """Approved, active mentors with a complete profile, consent and free capacity."""
-    return queryset.filter(status=Participant.Status.ACTIVE, mentor_status=Participant.MentorStatus.APPROVED,
-                           profile_completed_at__isnull=False, consent_at__isnull=False,
-                           mentee_count__lt=F("capacity"))
+    return queryset.filter(Participant.available_mentor())
 
 
 def mentor_pool(program, now=None):

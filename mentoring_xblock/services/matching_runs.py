@@ -84,9 +84,8 @@ def _engine_config(program, params):
 def cohort(program):
     """Mentees waiting for a mentor (complete profile, consent, no open match) and available mentors."""
     open_mentees = Match.objects.filter(program=program, open_slot=True).values("mentee_id")
-    mentees = list(Participant.objects.filter(
-        program=program, status=Participant.Status.ACTIVE, is_mentee=True, profile_completed_at__isnull=False,
-        consent_at__isnull=False).exclude(pk__in=open_mentees).order_by("pk"))
+    mentees = list(Participant.objects.filter(Participant.ready_mentee(), program=program)
+                   .exclude(pk__in=open_mentees).order_by("pk"))
     return mentees, matching_service.available_mentors(program)
 
 
@@ -271,8 +270,7 @@ def edit_proposal(program, identity, run_id, mentee_id, mentor_id=None, fixed=Fa
 def _available_mentor(program, mentor_id):
     if isinstance(mentor_id, bool) or not isinstance(mentor_id, int):
         raise ValidationError(_("Say which mentor with their number."), {"mentor_id": _("Not a valid id.")})
-    mentor = Participant.objects.filter(program=program, pk=mentor_id, status=Participant.Status.ACTIVE,
-                                        mentor_status=Participant.MentorStatus.APPROVED).first()
+    mentor = Participant.objects.filter(Participant.matchable_mentor(), program=program, pk=mentor_id).first()
     if mentor is None:
         raise NotFound(_("This mentor is not available in this program."))
     return mentor
@@ -361,6 +359,9 @@ def manual_match(program, identity, mentee_id, mentor_id):
                                         status=Participant.Status.ACTIVE).first()
     if mentee is None:
         raise NotFound(_("This mentee is not in the program."))
+    if not mentee.is_ready_mentee:  # as for their own requests and for cohort runs
+        raise Conflict(_("{mentee} has not completed their profile and agreed to share it yet, so they cannot be "
+                         "matched.").format(mentee=mentee.shown_name(_("This mentee"))))
     mentor = _available_mentor(program, mentor_id)
     score, explanation, blocked = matching_service.explain(program, mentee, mentor)
     if "same_person" in blocked:

@@ -155,8 +155,9 @@ def request_mentor(program, identity, mentor_id, message=""):
         raise Conflict(_("In this program the course team matches mentees and mentors; join the queue instead."))
     _require_ready_mentee(program, mentee)  # the answer that matters most to the mentee comes first
     mentor = Participant.objects.filter(program=program, pk=mentor_id).first()
-    if mentor is None or mentor.pk == mentee.pk or mentor.mentor_status not in (
-            Participant.MentorStatus.APPROVED, Participant.MentorStatus.PAUSED) or mentor.status != "active":
+    paused = mentor is not None and mentor.mentor_status == Participant.MentorStatus.PAUSED \
+        and mentor.status == Participant.Status.ACTIVE
+    if mentor is None or mentor.pk == mentee.pk or not (mentor.is_matchable_mentor or paused):
         raise NotFound(_("This mentor is not available in this program."))
     if mentor.mentor_status == Participant.MentorStatus.PAUSED or mentor.free_capacity <= 0:
         raise Conflict(_("This mentor is not taking new mentees right now. Choose another mentor."))
