@@ -178,6 +178,8 @@ def matching_view(program, run_id=None, page=1):
         run = MatchingRun.objects.filter(program=program, pk=run_id).first()
     state = {"runs": runs, "run": run, "proposals": None}
     state["run_stalled"], state["run_error"] = matching_runs.shown_state(run) if run else (False, "")
+    if run is not None and run.state == MatchingRun.State.DRAFT:
+        state["publish_effects"] = matching_runs.publish_effects(run)
     if run is not None and run.state in (MatchingRun.State.DRAFT, MatchingRun.State.PUBLISHED):
         # Proposed pairs by score (unmatched mentees score 0, so they come last).
         query = RunProposal.objects.filter(run=run).select_related("mentee", "mentor").order_by("-score", "pk")
@@ -213,6 +215,7 @@ AUDIT_LABELS = {
     "request.created": gettext_lazy("asked a mentor"),
     "request.queued": gettext_lazy("joined the matching queue"),
     "request.withdrawn": gettext_lazy("withdrew a request"),
+    "request.withdrawn_by_match": gettext_lazy("a request lapsed because its mentee was matched"),
     "request.accepted": gettext_lazy("accepted a request"),
     "request.declined": gettext_lazy("declined a request"),
     "request.expired": gettext_lazy("a request expired"),

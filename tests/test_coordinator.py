@@ -657,3 +657,29 @@ def test_one_definition_of_a_matchable_mentor_and_a_ready_mentee(cohort):
         Participant.objects.filter(Participant.matchable_mentor(), program=cohort).values_list("pk", flat=True))
     assert {p.pk for p in people if p.is_ready_mentee} == set(
         Participant.objects.filter(Participant.ready_mentee(), program=cohort).values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_publishing_says_what_it_will_do_and_tells_the_mentors_whose_requests_lapse(program_usage, cohort):
+    """Before: open requests were withdrawn silently and the mentor was never told; nothing said so beforehand."""
+    from mentoring_xblock.models import MentorshipRequest
+    mentee = participant(cohort, "learner_01")
+    asked = Participant.objects.filter(program=cohort, mentor_status="approved").order_by("-pk").first()
+    requested = call(program_usage, "learner_01", "request_mentor", {"mentor_id": asked.pk})
+    assert requested.status == 200, requested.body
+    run_id = run_draft(program_usage)
+    in_draft = RunProposal.objects.filter(run_id=run_id, mentor__isnull=False)
+    assert in_draft.filter(mentee=mentee).exists()
+    html = call(program_usage, "coordinator", "coordinator_panel", {"tab": "matching", "run_id": run_id}).body["html"]
+    pairs = in_draft.count()
+    expected = (f"Publishing proposes {pairs} pairs by email to {2 * pairs} people and withdraws 1 open requests to "
+                "mentors.")
+    assert expected in html and f"Publish {pairs} proposed pairs? {2 * pairs} people will be emailed" in html
+    assert call(program_usage, "coordinator", "publish_run", {"run_id": run_id}).status == 200
+    request = MentorshipRequest.objects.get(pk=requested.body["request_id"])
+    assert request.state == "withdrawn" and request.open_slot is None
+    told = Notification.objects.filter(recipient=asked, kind="request_withdrawn_matched")
+    assert told.count() == 1 and told.get().data["mentee"] == mentee.shown_name()
+    assert ActivityEvent.objects.filter(program=cohort, verb="request.withdrawn_by_match").count() == 1
+    from mentoring_xblock.selectors import mentor_journey
+    assert [r["id"] for r in mentor_journey(cohort, participant(cohort, asked.username))["incoming"]] == []

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from .. import matching, policy
 from ..conf import setting
 from ..errors import Conflict, NotFound, ValidationError
-from ..models import Match, MatchingRun, Participant, RunProposal
+from ..models import Match, MatchingRun, MentorshipRequest, Participant, RunProposal
 from ..program_config import BASE_CRITERIA
 from . import jobs
 from . import matching as matching_service
@@ -337,6 +337,13 @@ def publish_run(program, identity, run_id):
         run.save(update_fields=["state", "published_at", "modified"])
         record_event(program, identity.user_id, "run.published", run, matches=len(matches))
     return run
+
+
+def publish_effects(run):
+    """What publishing a draft will do, for the coordinator to read before saying yes (two queries)."""
+    mentee_ids = list(RunProposal.objects.filter(run=run, mentor__isnull=False).values_list("mentee_id", flat=True))
+    withdrawn = MentorshipRequest.objects.filter(mentee_id__in=mentee_ids, open_slot=True, mentor__isnull=False)
+    return {"pairs": len(mentee_ids), "people": 2 * len(mentee_ids), "requests_withdrawn": withdrawn.count()}
 
 
 def discard_run(program, identity, run_id):

@@ -307,7 +307,11 @@ def open_match(program, mentor, mentee, origin, state, actor_id, score=0.0, expl
     if origin != Match.Origin.REQUEST:
         others.filter(mentor__isnull=True).update(state=MentorshipRequest.State.ACCEPTED, open_slot=None,
                                                   responded_at=now)
+    lapsed = list(others.filter(mentor__isnull=False).select_related("mentor"))
     others.update(state=MentorshipRequest.State.WITHDRAWN, open_slot=None, responded_at=now)
+    for withdrawn in lapsed:  # the mentor was waiting to answer: they hear why the request went away
+        notify(program, withdrawn.mentor, "request_withdrawn_matched", mentee=mentee.shown_name(_("a participant")))
+        record_event(program, actor_id, "request.withdrawn_by_match", withdrawn, match=match)
     return match
 
 

@@ -41,6 +41,11 @@ MESSAGES = {
         gettext_lazy("Your mentoring request expired"),
         gettext_lazy("Your request to {mentor} in {program} got no answer in time. You can ask another mentor."),
     ),
+    "request_withdrawn_matched": (
+        gettext_lazy("A mentoring request to you was withdrawn"),
+        gettext_lazy("{mentee} no longer needs an answer to their request in {program}: they have been matched "
+                     "with a mentor. Nothing else is needed from you."),
+    ),
     "match_proposed": (
         gettext_lazy("You have a proposed mentoring match"),
         gettext_lazy("The course team proposes a mentoring pair in {program}: {mentee} with {mentor}. Open the "

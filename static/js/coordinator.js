@@ -137,6 +137,9 @@
             region.querySelectorAll('form[data-handler]').forEach(function (form) {
                 form.addEventListener('submit', function (event) {
                     event.preventDefault();
+                    // Actions that email many people or change others' state say what they will do, and ask.
+                    var confirmText = form.getAttribute('data-confirm');
+                    if (confirmText && !global.confirm(confirmText)) { return; }
                     var handler = form.getAttribute('data-handler');
                     var buttons = form.querySelectorAll('button');
                     buttons.forEach(function (button) { button.disabled = true; });

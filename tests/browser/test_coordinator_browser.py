@@ -79,6 +79,16 @@ def test_coordinator_runs_the_program(demo_server, browser, shots):
     assert "fixed" in cockpit(page).locator("tbody tr").first.inner_text()
     removed = cockpit(page).locator("tbody tr", has_text=mentee_name)
     assert "Removed by a coordinator" in removed.inner_text()
+    # Publishing emails many people: it says so and asks first. Said no, nothing happens.
+    pairs_in_draft = demo_server.query("SELECT COUNT(*) FROM mentoring_xblock_runproposal WHERE mentor_id IS NOT NULL "
+                                       "AND run_id = (SELECT MAX(id) FROM mentoring_xblock_matchingrun)")[0][0]
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    cockpit(page).get_by_role("button", name="Publish these pairs").click()
+    page.wait_for_timeout(300)
+    assert asked and f"Publish {pairs_in_draft} proposed pairs? {2 * pairs_in_draft} people will be emailed" in asked[0]
+    assert demo_server.query("SELECT COUNT(*) FROM mentoring_xblock_match WHERE state = 'proposed'")[0][0] == 0
+    page.once("dialog", lambda dialog: dialog.accept())
     cockpit(page).get_by_role("button", name="Publish these pairs").click()
     cockpit(page).get_by_text("Published").first.wait_for()
     shots.take(page, "published", selector=".mentoring-coordinator")

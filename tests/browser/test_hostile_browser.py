@@ -47,7 +47,7 @@ def test_a_stalled_matching_run_says_so_and_can_be_started_again(demo_server, br
     assert cockpit(page).locator("[data-run-progress]").count() == 0  # no endless "Working…"
     shots.take(page, "stalled-run", selector=".mentoring-coordinator")
     cockpit(page).get_by_role("button", name="Run matching").click()
-    cockpit(page).get_by_role("button", name="Publish these pairs").wait_for()
+    cockpit(page).get_by_role("button", name="Publish these pairs").wait_for()  # the new run's draft
     shots.take(page, "stalled-run-replaced", selector=".mentoring-coordinator")
     (state,), = demo_server.query("SELECT state FROM mentoring_xblock_matchingrun WHERE id = ?", run_id)
     assert state == "failed"
