@@ -195,6 +195,14 @@ def matching_view(program, run_id=None, page=1):
     state["mentors"] = list(Participant.objects.filter(Participant.matchable_mentor(), program=program)
                             .order_by("username").values("pk", "username", "display_name", "capacity",
                                                          "mentee_count")[:500])
+    if run is not None and run.state == MatchingRun.State.DRAFT:
+        # Places as this draft uses them: pairs already open plus the draft's own proposals (what the draft's
+        # edits are checked against), so a mentor the draft has filled reads as full.
+        in_draft = dict(RunProposal.objects.filter(run=run, mentor__isnull=False).values_list("mentor")
+                        .annotate(n=Count("id")).values_list("mentor", "n"))
+        for mentor in state["mentors"]:
+            mentor["draft_used"] = mentor["mentee_count"] + in_draft.get(mentor["pk"], 0)
+            mentor["draft_full"] = mentor["draft_used"] >= mentor["capacity"]
     state["waiting_mentees"] = list(Participant.objects.filter(Participant.ready_mentee(), program=program)
         .exclude(pk__in=Match.objects.filter(program=program, open_slot=True).values("mentee"))
         .order_by("username").values("pk", "username", "display_name")[:500])

@@ -683,3 +683,40 @@ def test_publishing_says_what_it_will_do_and_tells_the_mentors_whose_requests_la
     assert ActivityEvent.objects.filter(program=cohort, verb="request.withdrawn_by_match").count() == 1
     from mentoring_xblock.selectors import mentor_journey
     assert [r["id"] for r in mentor_journey(cohort, participant(cohort, asked.username))["incoming"]] == []
+
+
+@pytest.mark.django_db
+def test_a_draft_shows_its_own_places_and_full_mentors_can_be_swapped(program_usage, cohort):
+    """Before: the list said "(0/2)" for a mentor the draft had filled, every move to them was a 409, no swap."""
+    import re
+    run_id = run_draft(program_usage)
+    lines = list(RunProposal.objects.filter(run_id=run_id, mentor__isnull=False).select_related("mentor", "mentee"))
+    html = call(program_usage, "coordinator", "coordinator_panel", {"tab": "matching", "run_id": run_id}).body["html"]
+    for mentor in {line.mentor for line in lines}:
+        # Independently: the pairs the mentor already has plus this draft's lines with them.
+        used = Match.objects.filter(mentor=mentor, open_slot=True).count() + sum(
+            1 for line in lines if line.mentor_id == mentor.pk)
+        name = mentor.shown_name()
+        assert f"{name} ({used} of {mentor.capacity} places in this draft)" in html
+    first, second = next((a, b) for a in lines for b in lines if a.mentor_id != b.mentor_id)
+    full = first.mentor
+    taken = sum(1 for line in lines if line.mentor_id == full.pk)
+    Participant.objects.filter(pk=full.pk).update(capacity=taken)  # the draft fills this mentor
+    moved = call(program_usage, "coordinator", "edit_proposal",
+                 {"run_id": run_id, "mentee_id": second.mentee_id, "mentor_id": full.pk})
+    assert moved.status == 409 and "no free place left in this draft" in moved.error
+    html = call(program_usage, "coordinator", "coordinator_panel", {"tab": "matching", "run_id": run_id}).body["html"]
+    assert re.search(rf"{re.escape(full.shown_name())} \({taken} of {taken} places in this draft\) — full: swap", html)
+    swapped = call(program_usage, "coordinator", "edit_proposal",
+                   {"run_id": run_id, "mentee_id": second.mentee_id, "swap_with": first.mentee_id})
+    assert swapped.status == 200, swapped.body
+    after = {line.mentee_id: line.mentor_id for line in RunProposal.objects.filter(run_id=run_id)}
+    assert after[second.mentee_id] == first.mentor_id and after[first.mentee_id] == second.mentor_id
+    assert sum(1 for mentor_id in after.values() if mentor_id == full.pk) == taken  # places unchanged
+    for body, status in (({"swap_with": second.mentee_id}, 400), ({"swap_with": "x"}, 400),
+                         ({"swap_with": 10 ** 6}, 404)):
+        refused = call(program_usage, "coordinator", "edit_proposal", dict(body, run_id=run_id,
+                                                                             mentee_id=second.mentee_id))
+        assert refused.status == status, (body, refused.body)
+    assert {line.mentee_id: line.mentor_id for line in RunProposal.objects.filter(run_id=run_id)} == after
+    assert call(program_usage, "coordinator", "publish_run", {"run_id": run_id}).status == 200

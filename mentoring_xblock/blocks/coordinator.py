@@ -138,10 +138,14 @@ class CoordinatorMixin:
 
     @json_handler
     def edit_proposal(self, data, suffix=""):
-        """Change a draft: ``{"run_id": n, "mentee_id": n, "mentor_id": n | null, "fixed": bool}``."""
+        """Change a draft: ``{"run_id": n, "mentee_id": n, "mentor_id": n | null, "fixed": bool}``.
+
+        ``"swap_with": <another mentee's id>`` instead exchanges the two mentees' mentors.
+        """
         data = _object(data)
         proposal = matching_runs.edit_proposal(self.program(), self.identity(), data.get("run_id"),
-                                               data.get("mentee_id"), data.get("mentor_id"), data.get("fixed", False))
+                                               data.get("mentee_id"), data.get("mentor_id"), data.get("fixed", False),
+                                               swap_with=data.get("swap_with"))
         return {"mentee_id": proposal.mentee_id, "mentor_id": proposal.mentor_id, "score": proposal.score}
 
     @json_handler

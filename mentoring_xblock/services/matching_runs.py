@@ -227,23 +227,43 @@ def _draft(program, run_id, lock=False):
     return run
 
 
-def edit_proposal(program, identity, run_id, mentee_id, mentor_id=None, fixed=False):
+def _proposal_of(run, mentee_id):
+    proposal = RunProposal.objects.select_related("mentee", "mentor").filter(
+        run=run, mentee_id=mentee_id if isinstance(mentee_id, int) and not isinstance(mentee_id, bool) else -1
+    ).first()
+    if proposal is None:
+        raise NotFound(_("This mentee is not part of the run."))
+    return proposal
+
+
+def _give(program, proposal, mentor, fixed):
+    """Put ``mentor`` on ``proposal`` with the engine's score and reasons for the pair."""
+    score, explanation, blocked = matching_service.explain(program, proposal.mentee, mentor)
+    if "same_person" in blocked:
+        raise ValidationError(_("A person cannot mentor themself."), {"mentor_id": _("Same person.")})
+    proposal.mentor, proposal.score, proposal.explanation = mentor, score, explanation
+    proposal.unmatched_reason, proposal.is_fixed = "", fixed
+
+
+def edit_proposal(program, identity, run_id, mentee_id, mentor_id=None, fixed=False, swap_with=None):
     """
     Change one mentee's line of a draft; the mentor's places in the draft are respected.
 
     ``mentor_id`` gives them that mentor (``fixed`` keeps the pair when solving again); None leaves
-    them without one.
+    them without one. ``swap_with`` (another mentee of the draft) exchanges the two mentees' mentors, which
+    needs no free place: the way to move someone to a mentor who is full in the draft.
     """
     policy.require("coordinate", identity)
     if not isinstance(fixed, bool):
         raise ValidationError(_("Say whether to keep the pair with true or false."), {"fixed": _("Not true/false.")})
+    if swap_with is not None and (isinstance(swap_with, bool) or not isinstance(swap_with, int)):
+        raise ValidationError(_("Say which mentee to swap mentors with, by their number."),
+                              {"swap_with": _("Not a valid id.")})
     with transaction.atomic():
         run = _draft(program, run_id, lock=True)
-        proposal = RunProposal.objects.select_related("mentee").filter(
-            run=run, mentee_id=mentee_id if isinstance(mentee_id, int) and not isinstance(mentee_id, bool) else -1
-        ).first()
-        if proposal is None:
-            raise NotFound(_("This mentee is not part of the run."))
+        proposal = _proposal_of(run, mentee_id)
+        if swap_with is not None:
+            return _swap(program, identity, run, proposal, swap_with, fixed)
         if mentor_id is None:
             proposal.mentor, proposal.score, proposal.explanation, proposal.is_fixed = None, 0, [], False
             proposal.unmatched_reason = RunProposal.Unmatched.REMOVED
@@ -253,17 +273,38 @@ def edit_proposal(program, identity, run_id, mentee_id, mentor_id=None, fixed=Fa
             if taken >= mentor.free_capacity:
                 raise Conflict(_("{mentor} has no free place left in this draft. Move one of their mentees first.")
                                .format(mentor=mentor.shown_name()))
-            score, explanation, blocked = matching_service.explain(program, proposal.mentee, mentor)
-            if "same_person" in blocked:
-                raise ValidationError(_("A person cannot mentor themself."), {"mentor_id": _("Same person.")})
-            proposal.mentor, proposal.score, proposal.explanation = mentor, score, explanation
-            proposal.unmatched_reason, proposal.is_fixed = "", fixed
+            _give(program, proposal, mentor, fixed)
         proposal.save()
-        run.metrics = _metrics(list(RunProposal.objects.filter(run=run)), run.metrics.get("mentors", 0),
-                               run.metrics.get("seconds", 0))
-        run.save(update_fields=["metrics", "modified"])
+        _edited(program, identity, run, proposal)
+    return proposal
+
+
+def _edited(program, identity, run, *proposals):
+    run.metrics = _metrics(list(RunProposal.objects.filter(run=run)), run.metrics.get("mentors", 0),
+                           run.metrics.get("seconds", 0))
+    run.save(update_fields=["metrics", "modified"])
+    for proposal in proposals:
         record_event(program, identity.user_id, "run.edited", run, mentee=proposal.mentee_id,
                      mentor=proposal.mentor_id, fixed=proposal.is_fixed)
+
+
+def _swap(program, identity, run, proposal, other_mentee_id, fixed):
+    """Exchange the mentors of two mentees of a draft (places do not change); both lines keep ``fixed``."""
+    other = _proposal_of(run, other_mentee_id)
+    if other.pk == proposal.pk:
+        raise ValidationError(_("Choose another mentee to swap mentors with."), {"swap_with": _("The same mentee.")})
+    mine, theirs = proposal.mentor, other.mentor
+    if mine is None and theirs is None:
+        raise Conflict(_("Neither mentee has a mentor in this draft: there is nothing to swap."))
+    for line, mentor in ((proposal, theirs), (other, mine)):
+        if mentor is None:
+            line.mentor, line.score, line.explanation, line.is_fixed = None, 0, [], False
+            line.unmatched_reason = RunProposal.Unmatched.REMOVED
+        else:
+            _give(program, line, mentor, fixed)
+    RunProposal.objects.bulk_update([proposal, other], ["mentor", "score", "explanation", "unmatched_reason",
+                                                        "is_fixed"])
+    _edited(program, identity, run, proposal, other)
     return proposal
 
 
