@@ -25,20 +25,31 @@ SKILL_SCALE = [
     {"value": 4, "label": "Capable"}, {"value": 5, "label": "Strong"}, {"value": 6, "label": "Role model"},
 ]
 
+# Each competency as the person says it of themself, and as their mentor says it of them (written out: a
+# substitution made "My mentee hand over work" and "My mentee adapt how I communicate").
 COMPETENCY_PROMPTS = {
-    "delegation": "I hand over work with clear outcomes and let others decide how to do it.",
-    "giving_feedback": "I give specific, timely feedback, including when it is uncomfortable.",
-    "coaching": "I help people find their own answers by asking questions rather than telling.",
-    "strategic_thinking": "I connect my team's daily work to longer-term goals and trade-offs.",
-    "communication": "I adapt how I communicate to my audience and check that I was understood.",
+    "delegation": {
+        "self": "I hand over work with clear outcomes and let others decide how to do it.",
+        "mentee": "My mentee hands over work with clear outcomes and lets others decide how to do it."},
+    "giving_feedback": {
+        "self": "I give specific, timely feedback, including when it is uncomfortable.",
+        "mentee": "My mentee gives specific, timely feedback, including when it is uncomfortable."},
+    "coaching": {
+        "self": "I help people find their own answers by asking questions rather than telling.",
+        "mentee": "My mentee helps people find their own answers by asking questions rather than telling."},
+    "strategic_thinking": {
+        "self": "I connect my team's daily work to longer-term goals and trade-offs.",
+        "mentee": "My mentee connects their team's daily work to longer-term goals and trade-offs."},
+    "communication": {
+        "self": "I adapt how I communicate to my audience and check that I was understood.",
+        "mentee": "My mentee adapts how they communicate to their audience and checks that they were understood."},
 }
 
 
 def _competency_items(subject):
     items = []
-    for competency, prompt in COMPETENCY_PROMPTS.items():
-        if subject == "mentee":
-            prompt = prompt.replace("I ", "My mentee ", 1).replace(" my ", " their ").replace("I was", "they were")
+    for competency, prompts in COMPETENCY_PROMPTS.items():
+        prompt = prompts[subject]
         items.append({"id": competency, "kind": "scale", "prompt": prompt, "competency": competency,
                       "required": True, "points": copy.deepcopy(SKILL_SCALE)})
     return items

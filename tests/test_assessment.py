@@ -433,3 +433,16 @@ def test_growth_needs_the_pre_assessment(program, people):
     call(post, "mentee", "save_response", {"answers": SELF_ANSWERS, "submit": True})
     html, _queries = render(post, "mentee")
     assert "once you have also submitted the self-assessment from the start" in html
+
+
+def test_default_mentor_ratings_read_as_sentences_about_the_mentee():
+    """Before: "My mentee hand over work ...", "My mentee adapt how I communicate ..." (a word substitution)."""
+    import re
+
+    from mentoring_xblock.assessment_config import DEFAULT_ITEMS
+    prompts = [item["prompt"] for item in DEFAULT_ITEMS["mentor_rates_mentee"] if item.get("competency")]
+    assert len(prompts) == len(COMPETENCY_PROMPTS)
+    for prompt in prompts:
+        words = prompt.split()
+        assert words[:2] == ["My", "mentee"] and words[2].endswith("s"), prompt  # "My mentee hands ..."
+        assert not re.search(r"\b(I|my|me)\b", " ".join(words[2:])), prompt  # about the mentee, not the mentor

@@ -8,6 +8,9 @@ that xgettext/babel extraction finds them; ``{placeholders}`` are filled after t
 
 from __future__ import annotations
 
+import datetime
+import functools
+import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -54,6 +57,28 @@ class PairExplanation:
         return not self.blocked_by
 
 
+@functools.lru_cache(maxsize=4096)
+def _offsets_through_the_year(name: str) -> tuple[float, ...] | None:
+    """A zone's UTC offsets (hours) on the 15th of every month of a year, or None for an unknown zone."""
+    try:
+        zone = zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+    return tuple(datetime.datetime(2026, month, 15, 12, tzinfo=zone).utcoffset().total_seconds() / 3600
+                 for month in range(1, 13))
+
+
+def clocks_agree_all_year(mentee: Profile, mentor: Profile) -> bool:
+    """Whether the two show the same time every day of the year, not only today.
+
+    Madrid and Lagos agree in winter only. Unknown zones count as agreeing: the offsets are all that is known.
+    """
+    if not mentee.time_zone or not mentor.time_zone or mentee.time_zone == mentor.time_zone:
+        return True
+    ours, theirs = _offsets_through_the_year(mentee.time_zone), _offsets_through_the_year(mentor.time_zone)
+    return ours is None or theirs is None or ours == theirs
+
+
 def _timezone_hours(mentee: Profile, mentor: Profile) -> float | None:
     if mentee.utc_offset_minutes is None or mentor.utc_offset_minutes is None:
         return None
@@ -72,7 +97,10 @@ def criterion_values(mentee: Profile, mentor: Profile, config: MatchingConfig) -
                 {"languages": languages, "count": len(languages)}))
     hours = _timezone_hours(mentee, mentor)
     value = 0.0 if hours is None else min(max(1 - hours / config.max_timezone_distance_hours, 0.0), 1.0)
-    out.append((TIMEZONE, config.weight("timezone"), value, {"hours": hours}))
+    params = {"hours": hours}
+    if hours == 0 and not clocks_agree_all_year(mentee, mentor):
+        params["part_of_the_year"] = True
+    out.append((TIMEZONE, config.weight("timezone"), value, params))
     overlap = len(mentee.availability & mentor.availability)
     needed = min(len(mentee.availability), config.availability_target_hours)
     value = min(overlap, needed) / needed if needed else 0.0
@@ -152,6 +180,8 @@ def describe(reason: Reason, gettext: Callable[[str], str] | None = None,
     if code == TIMEZONE:
         hours = params["hours"]
         if not hours:
+            if params.get("part_of_the_year"):
+                return _("Same time now (clocks differ by an hour for part of the year)")
             return _("Same time zone")
         count = round(hours)
         shown = count if abs(hours - count) < 1e-9 else round(hours, 1)

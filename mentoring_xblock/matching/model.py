@@ -19,12 +19,14 @@ class Profile:
     marked "match on this") to the chosen value. ``exclusion_groups`` are opaque labels
     (same team, same reporting line...): two people sharing one are never matched.
     ``capacity`` is the remaining number of mentees a mentor can take (ignored for mentees).
+    ``time_zone`` (an IANA name, optional) only tells explanations whether clocks agree all year.
     """
 
     id: str
     topics: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset()
     utc_offset_minutes: int | None = None
+    time_zone: str | None = None
     availability: frozenset[int] = frozenset()
     seniority: int | None = None
     answers: Mapping[str, str] = field(default_factory=dict)

@@ -51,6 +51,7 @@ def engine_profile(participant, config, capacity=None):
         topics=frozenset(participant.answers.get(topics_id, []) if topics_id else []),
         languages=frozenset(participant.languages),
         utc_offset_minutes=offset,
+        time_zone=participant.time_zone or None,
         availability=_utc_slots(participant.availability, offset),
         seniority=participant.seniority,
         answers={key: value for key, value in participant.answers.items() if key in choices and isinstance(value, str)},

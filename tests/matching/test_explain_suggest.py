@@ -86,3 +86,30 @@ def test_suggest_orders_by_score_skips_full_mentors_and_limits_n():
     assert suggest(MENTEE, _mentors(), MatchingConfig(), forbidden=[("e", "best")], n=1)[0].mentor_id == "ok"
     assert suggest(MENTEE, _mentors(), MatchingConfig(), n=0) == []
     assert [s.mentor_id for s in suggest(MENTEE, _mentors(), MatchingConfig(min_score=0.3))] == ["best"]
+
+
+def test_same_time_zone_is_said_only_when_clocks_agree_all_year():
+    """Before: "Same time zone" for Europe/Madrid and Africa/Lagos, which agree only while Madrid is on winter time."""
+    import datetime
+    import zoneinfo
+
+    from mentoring_xblock.matching import Profile
+    from mentoring_xblock.matching.explain import clocks_agree_all_year, criterion_values
+    from mentoring_xblock.matching.model import MatchingConfig
+
+    def offsets(name):  # independently: the offset on every day of the year
+        zone = zoneinfo.ZoneInfo(name)
+        return {(datetime.datetime(2026, 1, 1, 12, tzinfo=zone) + datetime.timedelta(days=d)).utcoffset()
+                for d in range(365)}
+    madrid, lagos, paris = "Europe/Madrid", "Africa/Lagos", "Europe/Paris"
+    assert offsets(madrid) != offsets(lagos) and offsets(madrid) == offsets(paris)
+    winter = 60  # all three at UTC+1 in January
+    people = {name: Profile(id=name, utc_offset_minutes=winter, time_zone=name) for name in (madrid, lagos, paris)}
+    assert not clocks_agree_all_year(people[madrid], people[lagos])
+    assert clocks_agree_all_year(people[madrid], people[paris])
+    config = MatchingConfig()
+    for other, expected in ((lagos, "Same time now (clocks differ by an hour for part of the year)"),
+                            (paris, "Same time zone")):
+        code, _weight, _value, params = next(v for v in criterion_values(people[madrid], people[other], config)
+                                             if v[0] == "timezone")
+        assert describe(Reason(code, params, 1.0)) == expected
