@@ -88,7 +88,7 @@ def _request_view(request, config, side, now):
     }
 
 
-def _match_view(match, config, side):
+def _match_view(match, config, side, welcome=False):
     other = match.mentor if side == "mentee" else match.mentee
     return {
         "id": match.pk,
@@ -100,13 +100,15 @@ def _match_view(match, config, side):
         "end_reason": match.end_reason,
         "reasons": reason_sentences(match.explanation, config, perspective=side),
         "started_at": match.started_at,
+        # What the mentor wrote when accepting the mentee's request (kept on the request; loaded with the match).
+        "welcome": match.request.response_message if welcome and match.request_id else "",
     }
 
 
 def mentee_journey(program, mentee):
     """The mentee's open match, open request, last answered request and suggestions (constant queries)."""
     config = program.configuration
-    match = Match.objects.filter(mentee=mentee, open_slot=True).select_related("mentor").first()
+    match = Match.objects.filter(mentee=mentee, open_slot=True).select_related("mentor", "request").first()
     now = timezone.now()
     requests = list(MentorshipRequest.objects.filter(mentee=mentee).select_related("mentor").order_by("-created")[:5])
     open_request = next((r for r in requests if r.shown_state(now) == MentorshipRequest.State.REQUESTED), None)
@@ -116,7 +118,7 @@ def mentee_journey(program, mentee):
                                 started_at__isnull=False).select_related("mentor").order_by("-ended_at")[:5]
     state = {
         "past": [_match_view(m, config, "mentee") for m in past],
-        "match": _match_view(match, config, "mentee") if match else None,
+        "match": _match_view(match, config, "mentee", welcome=True) if match else None,
         "open_request": _request_view(open_request, config, "mentee", now) if open_request else None,
         "last_closed_request": _request_view(last_closed, config, "mentee", now) if last_closed else None,
         "in_queue": bool(open_request and open_request.mentor_id is None),

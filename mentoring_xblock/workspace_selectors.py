@@ -78,9 +78,14 @@ ACTIVITY_SENTENCES = {
     "match.ended": gettext_noop("{actor} ended the mentorship"),
     "match.nudged": gettext_noop("{actor} sent the pair a reminder"),
     "match.created_by_hand": gettext_noop("{actor} proposed this pair"),
+    "assessment.submitted": gettext_noop("{actor} submitted an assessment"),
     "match.rematch_requested": gettext_noop("{actor} asked to be re-matched"),
     "match.completed": gettext_noop("The mentorship was completed"),
 }
+# Events of a pair that its feed does not show: a draft is not news, and a request the mentee had sent to
+# another mentor is theirs alone. Anything else without a sentence reads as a change, never as a code.
+HIDDEN_FROM_ACTIVITY = ("assessment.draft_saved", "request.withdrawn_by_match")
+ACTIVITY_FALLBACK = gettext_noop("{actor} made a change")
 
 
 def _names(match, viewer_user_id):
@@ -238,10 +243,10 @@ def workspace_view_state(program, identity, match_id, page=1, past_page=1, now=N
     reflections = [{"author": name_of(r.author_id), "mine": r.author_id == identity.user_id,
                     "text": r.text if show_private else "", "created": r.created}
                    for r in Reflection.objects.filter(match=match).order_by("created")]
-    activity = [{"text": _(ACTIVITY_SENTENCES.get(e.verb, "{actor}: {verb}")).format(actor=name_of(e.actor_id),
-                                                                                      verb=e.verb),
+    activity = [{"text": _(ACTIVITY_SENTENCES.get(e.verb, ACTIVITY_FALLBACK)).format(actor=name_of(e.actor_id)),
                  "created": e.created, "created_text": format_in_zone(e.created, viewer_zone)}
-                for e in ActivityEvent.objects.filter(match=match).order_by("-created", "-pk")[:ACTIVITY_SHOWN]]
+                for e in ActivityEvent.objects.filter(match=match).exclude(verb__in=HIDDEN_FROM_ACTIVITY)
+                .order_by("-created", "-pk")[:ACTIVITY_SHOWN]]
 
     closed = match.state in (Match.State.COMPLETED, Match.State.ENDED)
     return {

@@ -89,8 +89,15 @@ def test_participants_filters_and_search(program_usage, cohort):
 def test_coordinator_sees_cockpit_in_the_block(program_usage, cohort):
     html, _queries = render(program_usage, "coordinator")
     assert "Run the program (course team)" in html and "Pairs that started each week" in html
+    # The course team came to run the program: no "How would you like to take part?" first; taking part
+    # themselves is a disclosure after the cockpit.
+    assert "How would you like to take part?" not in html
+    assert html.index("Run the program (course team)") < html.index("Take part in the program yourself")
     learner_html, _queries = render(program_usage, "mentee")
     assert "Run the program" not in learner_html
+    newcomer_html, _queries = render(program_usage, "learner")
+    assert "How would you like to take part?" in newcomer_html and "Take part in the program yourself" not in \
+        newcomer_html
 
 
 # ---- people actions ------------------------------------------------------------------------------

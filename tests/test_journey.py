@@ -503,3 +503,35 @@ def test_a_repeated_notification_is_sent_again_once_the_first_was_read(program):
     mark_read(mentor)
     assert notify(program, mentor, "request_received", mentee="Ada") != first  # read: a new one
     assert Notification.objects.filter(recipient=mentor).count() == 3
+
+
+@pytest.mark.django_db
+def test_the_mentors_words_on_accepting_reach_the_mentee(program_usage, program, people, mailoutbox,
+                                                         django_capture_on_commit_callbacks):
+    """Before: the acceptance message was thrown away (not in the pair card, the workspace or the email)."""
+    request_id = ask(program_usage, program, message="I want to learn to delegate.").body["request_id"]
+    pending, _ = render(program_usage, "mentee")
+    assert "I want to learn to delegate." in pending  # the message sent is shown with the request
+    assert "the request expires and you can ask another mentor" in pending
+    words = "Welcome! Let's meet on Tuesday."
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = call(program_usage, "mentor", "respond_request",
+                        {"request_id": request_id, "accept": True, "message": words})
+    assert accepted.status == 200
+    html, _ = render(program_usage, "mentee")
+    assert "wrote when accepting:" in html and "Welcome! Let&#x27;s meet on Tuesday." in html
+    email = next(m for m in mailoutbox if "accepted your mentoring request" in m.subject)
+    assert words in email.body
+
+
+@pytest.mark.django_db
+def test_plain_text_emails_are_not_html_escaped(program, mailoutbox, django_capture_on_commit_callbacks):
+    from mentoring_xblock.services.notifications import notify
+    user = make_user("obrien")
+    user.first_name, user.last_name, user.email = "Seán", "O'Brien", "obrien@example.com"
+    user.save()
+    person = Participant.objects.create(program=program, user_id=user.pk, username="obrien")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(program, person, "request_received", mentee="Zoë <Zed> & Co")
+    body = mailoutbox[-1].body
+    assert "Hello Seán O'Brien," in body and "Zoë <Zed> & Co would like you to be their mentor" in body

@@ -248,7 +248,10 @@ def respond_to_request(program, identity, request_id, accept, message=""):
             request.save(update_fields=["state", "responded_at", "response_message", "open_slot", "modified"])
             match = open_match(program, mentor, request.mentee, Match.Origin.REQUEST, Match.State.ACTIVE,
                                identity.user_id, score=score, explanation=explanation, request=request)
-            notify(program, request.mentee, "request_accepted", mentor=mentor.shown_name(_("a participant")))
+            note = "\n\n" + _("{mentor} wrote: {message}").format(mentor=mentor.shown_name(_("a participant")),
+                                                                 message=message) if message else ""
+            notify(program, request.mentee, "request_accepted", mentor=mentor.shown_name(_("a participant")),
+                   note=note)
             record_event(program, identity.user_id, "request.accepted", request, match=match)
             return match
         request.state = MentorshipRequest.State.DECLINED

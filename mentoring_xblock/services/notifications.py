@@ -31,7 +31,7 @@ MESSAGES = {
     "request_accepted": (
         gettext_lazy("{mentor} accepted your mentoring request"),
         gettext_lazy("Good news: {mentor} is now your mentor in {program}. Open the program in the course to "
-                     "start working together."),
+                     "start working together.{note}"),
     ),
     "request_declined": (
         gettext_lazy("Your mentoring request was declined"),
@@ -78,6 +78,7 @@ MESSAGES = {
     ),
 }
 
+# Plain text: nothing is HTML-escaped (with autoescape, "O'Brien" arrived as "O&#x27;Brien").
 EMAIL_TEMPLATE = Engine(libraries={"i18n": "django.templatetags.i18n"}).from_string(
     "{% load i18n %}{% blocktrans %}Hello {{ name }},{% endblocktrans %}\n\n{{ message }}\n\n"
     "{% blocktrans %}This message was sent by the mentoring program of your course.{% endblocktrans %}\n"
@@ -126,7 +127,8 @@ def _send_email(user_id, kind, data):
         return
     with translation.override(compat.user_language(user)):
         subject, message = render_message(kind, data)
-        body = EMAIL_TEMPLATE.render(Context({"name": user.get_full_name() or user.username, "message": message}))
+        body = EMAIL_TEMPLATE.render(Context({"name": user.get_full_name() or user.username, "message": message},
+                                             autoescape=False))
     try:
         send_mail(subject, body, setting("MENTORING_FROM_EMAIL"), [user.email])
     except Exception:  # pylint: disable=broad-except  # mail problems must not undo the user's action
