@@ -14,7 +14,7 @@ TOX = $(if $(PYTHON311),PYTHON311="$(PYTHON311)") $(if $(PYTHON312),PYTHON312="$
 # The combinations `make test-matrix` runs: contract tests and the smoke set ([smoke] in tox.ini).
 MATRIX = py311-xblock5,py312-xblock5,py311-xblock6
 
-.PHONY: demo test test-matrix test-mariadb quality ci clean check-python check-python311 \
+.PHONY: demo demo-reset test test-matrix test-mariadb quality ci clean check-python check-python311 \
 	extract_translations dummy_translations compile_translations check_translations
 
 check-python:
@@ -28,13 +28,17 @@ $(TOOLS)/bin/tox: | check-python
 	$(TOOLS)/bin/pip install -q --upgrade pip
 	$(TOOLS)/bin/pip install -q tox
 
-$(DEMO)/bin/python: setup.py requirements/base.in | check-python
+# A stamp of our own: bin/python is a link to the interpreter, and touching it would touch the interpreter.
+$(DEMO)/.installed: setup.py requirements/base.in | check-python
 	$(PYTHON312) -m venv $(DEMO)
 	$(DEMO)/bin/pip install -q --upgrade pip
 	$(DEMO)/bin/pip install -q -c $(CONSTRAINTS) -e . xblock-sdk
-	touch $(DEMO)/bin/python
+	touch $@
 
-demo: $(DEMO)/bin/python  ## migrate SQLite, seed the leadership program and serve the workbench on 127.0.0.1:8000
+demo-reset: $(DEMO)/.installed  ## delete the demo program's data and seed it again (then `make demo`)
+	DJANGO_SETTINGS_MODULE=mentoring_xblock.workbench.settings $(DEMO)/bin/python -m django mentoring_seed_demo --reset
+
+demo: $(DEMO)/.installed  ## migrate SQLite, seed the leadership program and serve the workbench on 127.0.0.1:8000
 	$(DEMO)/bin/python -m mentoring_xblock.workbench.serve
 
 test: $(TOOLS)/bin/tox  ## the whole suite on SQLite (browser tests included) with coverage: Python 3.12, XBlock 6
@@ -64,7 +68,7 @@ I18N_ENV = PATH="$(abspath $(I18N_VENV))/bin:$$PATH" PYTHONPATH=conf DJANGO_SETT
 I18N_SOURCE = translations/en/LC_MESSAGES
 
 ifeq ($(I18N_VENV),$(DEMO))
-$(DEMO)/bin/i18n_tool: $(DEMO)/bin/python
+$(DEMO)/bin/i18n_tool: $(DEMO)/.installed
 	$(DEMO)/bin/pip install -q -c $(CONSTRAINTS) edx-i18n-tools
 	touch $@
 endif
@@ -102,7 +106,7 @@ check_translations: $(I18N_VENV)/bin/i18n_tool  ## fail when the committed catal
 	$(I18N_ENV) i18n_tool changed
 	$(I18N_ENV) i18n_tool validate
 
-demo-course-source: $(DEMO)/bin/python  ## the demo course as the code writes it: var/demo-course-source.tar.gz
+demo-course-source: $(DEMO)/.installed  ## the demo course as the code writes it: var/demo-course-source.tar.gz
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=mentoring_xblock.workbench.settings $(DEMO)/bin/python -c "import django; django.setup(); \
 	from mentoring_xblock.demo import write_demo_course; write_demo_course('var/demo-course-source.tar.gz')"

@@ -93,8 +93,23 @@
             }, 2000);
         }
 
+        // On a phone each table row becomes a card (css/mentoring.css): every cell says which column it is.
+        function labelTables() {
+            region.querySelectorAll('table.mentoring-table').forEach(function (table) {
+                var heads = Array.prototype.map.call(table.querySelectorAll('thead th'), function (th) {
+                    return th.textContent.trim();
+                });
+                table.querySelectorAll('tbody tr').forEach(function (row) {
+                    Array.prototype.forEach.call(row.children, function (cell, index) {
+                        if (heads[index] && !cell.hasAttribute('colspan')) { cell.setAttribute('data-label', heads[index]); }
+                    });
+                });
+            });
+        }
+
         function bind() {
             if (pollTimer) { global.clearTimeout(pollTimer); pollTimer = null; }
+            labelTables();
             region.querySelectorAll('[data-tab-name]').forEach(function (button) {
                 button.addEventListener('click', function () {
                     load({tab: button.getAttribute('data-tab-name'), page: 1}, true);

@@ -20,6 +20,35 @@ ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 WIDTHS = {"desktop": 1280, "phone": 320}
+PHONE_WIDTHS = (375, 320)  # nothing may reach past the right edge of the screen at these widths
+# The visible elements inside the selector whose right edge is past the screen's, unless a scrolling container
+# of their own holds them (a textarea's text, for one, is not cut off).
+OFF_SCREEN = """selector => {
+  const root = document.querySelector(selector);
+  if (!root) { return []; }
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  root.querySelectorAll('*').forEach(el => {
+    const box = el.getBoundingClientRect();
+    if (!box.width || !box.height || box.right <= width + 1) { return; }
+    for (let up = el.parentElement; up && up !== root; up = up.parentElement) {
+      const style = getComputedStyle(up);
+      if (['auto', 'scroll', 'hidden'].includes(style.overflowX) && up.getBoundingClientRect().right <= width + 1) {
+        return;
+      }
+    }
+    out.push(el.outerHTML.slice(0, 120) + ' (right edge ' + Math.round(box.right) + ' px)');
+  });
+  // A box that fits but scrolls sideways hides its content as surely (tables did, in a 311 px column).
+  root.querySelectorAll('*').forEach(el => {
+    if (['TEXTAREA', 'INPUT', 'SELECT'].includes(el.tagName)) { return; }
+    const style = getComputedStyle(el);
+    if (['auto', 'scroll'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1) {
+      out.push(el.outerHTML.slice(0, 120) + ' (scrolls sideways: ' + el.scrollWidth + ' > ' + el.clientWidth + ' px)');
+    }
+  });
+  return out.slice(0, 5);
+}"""
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
@@ -129,6 +158,11 @@ class Shots:
         for label, width in WIDTHS.items():
             page.set_viewport_size({"width": width, "height": 900})
             page.locator(selector).first.screenshot(path=str(self.folder / f"{self.count:02d}-{step}-{label}.png"))
+            for narrow in PHONE_WIDTHS if label == "phone" else ():
+                page.set_viewport_size({"width": narrow, "height": 900})
+                cut = page.evaluate(OFF_SCREEN, selector)
+                if cut:
+                    self.violations.append((step, f"off-screen at {narrow} px", "content wider than the screen", cut))
         page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
         result = Axe().run(page, context={"include": [[selector]]},
                            options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})

@@ -2,6 +2,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from opaque_keys.edx.keys import CourseKey
 
 from ...conf import setting
@@ -24,9 +25,17 @@ class Command(BaseCommand):
         parser.add_argument("--mentors", type=int, default=10)
         parser.add_argument("--course", default=None, help="Course key (default: the workbench demo course).")
         parser.add_argument("--reset", action="store_true", help="Delete the demo program's data first.")
+        parser.add_argument("--send-email", action="store_true",
+                            help="Email the made-up people (by default seeding sends no email).")
 
     def handle(self, *args, **options):
-        """Create the program and its people through the services (idempotent)."""
+        """Create the program and its people through the services (idempotent), without emailing them."""
+        if options["send_email"]:
+            return self._seed(options)
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            return self._seed(options)
+
+    def _seed(self, options):
         course_key = CourseKey.from_string(options["course"] or setting("MENTORING_WORKBENCH_COURSE_KEY"))
         users = get_user_model()
         with transaction.atomic():
