@@ -41,6 +41,13 @@ def get_user_by_id(user_id):
     return get_user_model().objects.filter(pk=user_id).first()
 
 
+def usernames(user_ids):
+    """``{user id: username}`` for the ids given, in one query (course staff are not participants)."""
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+    ids = {pk for pk in user_ids if pk is not None}
+    return dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")) if ids else {}
+
+
 def user_language(user):
     """The language a user reads the site in: their LMS preference, else the site default."""
     from django.conf import settings  # pylint: disable=import-outside-toplevel

@@ -10,11 +10,12 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
-from . import policy
+from . import compat, policy
 from .models import ActivityEvent, AssessmentResponse, Match, MatchingRun, Meeting, Participant, RunProposal
 from .selectors import person_card, program_counts
 from .services import matching_runs
 from .services.matching import reason_sentences
+from .workspace_selectors import shown_time
 
 PAGE_SIZE = 25
 TREND_WEEKS = 8
@@ -248,13 +249,38 @@ AUDIT_LABELS = {
 }
 
 
-def audit(program, page=1):
-    """The program's activity log, newest first, with readable labels (two queries)."""
-    query = ActivityEvent.objects.filter(program=program).order_by("-created", "-pk")
-    result = _page(query, page, size=50)
+# What the audit log can be narrowed to: the first part of the events' verbs.
+AUDIT_KINDS = {"request": gettext_lazy("Requests"), "match": gettext_lazy("Pairs"),
+               "run": gettext_lazy("Matching runs"), "participant": gettext_lazy("People joining and leaving"),
+               "mentor": gettext_lazy("Mentors"), "program": gettext_lazy("Settings"),
+               "assessment": gettext_lazy("Assessments")}
+
+
+def audit(program, page=1, kind=""):
+    """The program's activity log, newest first: who (by name), what, about whom, why (four queries)."""
+    query = ActivityEvent.objects.filter(program=program).select_related("match__mentor", "match__mentee")
+    if kind:
+        query = query.filter(verb__startswith=f"{kind}.")
+    result = _page(query.order_by("-created", "-pk"), page, size=50)
     reasons = policy.coordinator_reads_pair_content(program.configuration)
-    for event in result["items"]:
+    events = result["items"]
+    people = dict(Participant.objects.filter(program=program, pk__in=[
+        e.object_id for e in events if e.object_type == "participant"]).values_list("pk", "username"))
+    names = compat.usernames(e.actor_id for e in events)
+    for event in events:
         event.label = str(AUDIT_LABELS.get(event.verb, event.verb))
+        event.actor_name = names.get(event.actor_id) or (gettext("the system") if event.actor_id is None
+                                                         else gettext("a former user"))
+        if event.match_id:
+            event.about = gettext("the pair {mentee} and {mentor}").format(
+                mentee=event.match.mentee.shown_name(gettext("a participant")),
+                mentor=event.match.mentor.shown_name(gettext("a participant")))
+        elif event.object_type == "participant" and event.object_id in people:
+            event.about = people[event.object_id]
+        else:
+            event.about = ""
         if event.match_id and not reasons:  # a pair's reason is the pair's to share (see the privacy level)
             event.reason = ""
+        event.created_text = shown_time(event.created, "UTC")  # the course team has no profile zone
+    result["kind"], result["kinds"] = kind, [(key, str(label)) for key, label in AUDIT_KINDS.items()]
     return result

@@ -33,6 +33,16 @@ def format_in_zone(moment, zone_name):
     return date_format(local, "DATETIME_FORMAT")
 
 
+def shown_time(moment, zone_name):
+    """The one rule for a past moment people read: in the reader's zone (UTC when they have none), zone named.
+
+    "Dec. 1, 2026, 7:02 p.m. (Europe/Madrid)". Meetings, which are in the future and concern two zones, say
+    both (see ``_meeting_view``).
+    """
+    zone = zone_name if zone_name and is_time_zone(zone_name) else "UTC"
+    return _("{time} ({zone})").format(time=format_in_zone(moment, zone), zone=zone)
+
+
 def _person(participant):
     name = participant.shown_name(_("a participant"))
     return {"id": participant.pk, "user_id": participant.user_id, "name": name,
@@ -147,7 +157,7 @@ def workspace_view_state(program, identity, match_id, page=1, past_page=1, now=N
         zones = [(_("mentor's time"), mentor["time_zone"])]
         if mentee["time_zone"] != mentor["time_zone"]:
             zones.append((_("mentee's time"), mentee["time_zone"]))
-    viewer_zone = me["time_zone"] if me else mentor["time_zone"]
+    viewer_zone = me["time_zone"] if me else "UTC"  # the course team has no profile zone
     today = now.astimezone(_zone(viewer_zone)).date()
     name_of = _names(match, identity.user_id)
 
@@ -162,6 +172,9 @@ def workspace_view_state(program, identity, match_id, page=1, past_page=1, now=N
         "mentor_signed_at": agreement.mentor_signed_at if agreement else None,
         "mentee_signed_at": agreement.mentee_signed_at if agreement else None,
     }
+    for who in ("mentor", "mentee"):
+        signed = agreement_view[f"{who}_signed_at"]
+        agreement_view[f"{who}_signed_text"] = shown_time(signed, viewer_zone) if signed else ""
     agreement_view["signed_by_me"] = bool(me) and agreement_view[f"{side}_signed_at"] is not None
     agreement_view["fully_signed"] = bool(agreement_view["mentor_signed_at"] and agreement_view["mentee_signed_at"])
 
@@ -214,7 +227,7 @@ def workspace_view_state(program, identity, match_id, page=1, past_page=1, now=N
         deleted = message.deleted_at is not None
         return {
             "id": message.pk, "author": name_of(message.author_id), "mine": mine, "created": message.created,
-            "created_text": format_in_zone(message.created, viewer_zone),
+            "created_text": shown_time(message.created, viewer_zone),
             "edited": message.edited_at is not None, "deleted": deleted,
             "html": message.shown_html() if show_private and not deleted else "",
             "body": message.body if mine and not deleted else "",
@@ -244,7 +257,7 @@ def workspace_view_state(program, identity, match_id, page=1, past_page=1, now=N
                     "text": r.text if show_private else "", "created": r.created}
                    for r in Reflection.objects.filter(match=match).order_by("created")]
     activity = [{"text": _(ACTIVITY_SENTENCES.get(e.verb, ACTIVITY_FALLBACK)).format(actor=name_of(e.actor_id)),
-                 "created": e.created, "created_text": format_in_zone(e.created, viewer_zone)}
+                 "created": e.created, "created_text": shown_time(e.created, viewer_zone)}
                 for e in ActivityEvent.objects.filter(match=match).exclude(verb__in=HIDDEN_FROM_ACTIVITY)
                 .order_by("-created", "-pk")[:ACTIVITY_SHOWN]]
 

@@ -727,3 +727,27 @@ def test_a_draft_shows_its_own_places_and_full_mentors_can_be_swapped(program_us
         assert refused.status == status, (body, refused.body)
     assert {line.mentee_id: line.mentor_id for line in RunProposal.objects.filter(run_id=run_id)} == after
     assert call(program_usage, "coordinator", "publish_run", {"run_id": run_id}).status == 200
+
+
+@pytest.mark.django_db
+def test_the_audit_log_names_people_says_whom_it_concerns_filters_and_labels_times(program_usage, cohort):
+    """Before: user ids, "#53", the raw verb under each line, unlabelled server time and no filter."""
+    import lxml.html
+    pairs = active_pairs(program_usage, cohort)
+    assert call(program_usage, "coordinator", "nudge", {"match_ids": [pairs[0].pk]}).status == 200
+    html = call(program_usage, "coordinator", "coordinator_panel", {"tab": "audit"}).body["html"]
+    page = lxml.html.fragment_fromstring(html, create_parent="div")
+    rows = [[cell.text_content().strip() for cell in row.xpath("./td")] for row in page.xpath("//tbody/tr")]
+    assert rows and all(len(row) == 5 for row in rows)
+    assert all(row[0].endswith("(UTC)") for row in rows)  # the course team's times say their zone
+    assert {"coordinator"} <= {row[1] for row in rows} and not any(row[1].isdigit() for row in rows)
+    pair = pairs[0]
+    about = f"the pair {pair.mentee.shown_name()} and {pair.mentor.shown_name()}"
+    assert about in {row[3] for row in rows}
+    assert not any("#" in row[2] or "." in row[2].split()[-1] for row in rows)  # no "#53", no "run.published"
+    only_runs = call(program_usage, "coordinator", "coordinator_panel", {"tab": "audit", "kind": "run"}).body["html"]
+    page = lxml.html.fragment_fromstring(only_runs, create_parent="div")
+    labels = {row.xpath("./td")[2].text_content().strip() for row in page.xpath("//tbody/tr")}
+    assert labels == {"started a matching run", "published a matching run"}
+    refused = call(program_usage, "coordinator", "coordinator_panel", {"tab": "audit", "kind": "secrets"})
+    assert refused.status == 400

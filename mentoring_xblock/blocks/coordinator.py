@@ -69,7 +69,8 @@ class CoordinatorMixin:
             context["at_risk_only"] = at_risk
             context["health"] = coordinator_selectors.pair_health(program, at_risk_only=at_risk, page=_page(data))
         elif tab == "audit":
-            context["audit"] = coordinator_selectors.audit(program, page=_page(data))
+            kind = _choice(data, "kind", ("", *coordinator_selectors.AUDIT_KINDS))
+            context["audit"] = coordinator_selectors.audit(program, page=_page(data), kind=kind)
         elif tab == "settings":
             context["overridden"] = sorted(program.settings_overrides)
             questions = {q["id"]: q["label"] for q in program.configuration["questions"]}
