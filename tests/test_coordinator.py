@@ -123,6 +123,8 @@ def test_review_mentor_for_every_role(program_usage, cohort, person, people):
     ({"participant_id": 10**9, "approve": True}, 404),
     ({"participant_id": "LEARNER", "approve": True}, 404),   # not a mentor
     ({"participant_id": "PID", "approve": True, "reason": "x" * 1001}, 400),
+    ({"participant_id": "PID", "approve": False}, 400),  # turning someone down says why
+    ({"participant_id": "PID", "approve": False, "reason": "   "}, 400),
 ])
 def test_review_mentor_bad_input(program_usage, cohort, body, status):
     ids = {"PID": participant(cohort, "mentor_02").pk, "LEARNER": participant(cohort, "learner_01").pk}
@@ -751,3 +753,26 @@ def test_the_audit_log_names_people_says_whom_it_concerns_filters_and_labels_tim
     assert labels == {"started a matching run", "published a matching run"}
     refused = call(program_usage, "coordinator", "coordinator_panel", {"tab": "audit", "kind": "secrets"})
     assert refused.status == 400
+
+
+
+@pytest.mark.django_db
+def test_mentor_review_shows_who_they_are_and_a_rejection_says_why(program_usage, cohort, mailoutbox,
+                                                                    django_capture_on_commit_callbacks):
+    """Before: a blind list (no bio, no expertise), Approve and Reject alike, Reject without a reason, "Done."."""
+    target = participant(cohort, "mentor_02")
+    Participant.objects.filter(pk=target.pk).update(mentor_status="pending")
+    html = call(program_usage, "coordinator", "coordinator_panel", {"tab": "participants", "state": "pending"}).body
+    from mentoring_xblock.selectors import person_card
+    card = person_card(target, cohort.configuration)
+    assert card["bio"][:50] in html["html"] and ", ".join(card["topics"]) in html["html"]
+    assert f"Do not approve {card['name']}" in html["html"] and "mentoring-primary mentoring-small" in html["html"]
+    with django_capture_on_commit_callbacks(execute=True):
+        result = call(program_usage, "coordinator", "review_mentor",
+                      {"participant_id": target.pk, "approve": False, "reason": "We need directors this round."})
+    assert result.status == 200
+    assert result.body["done"] == f"{card['name']} was not approved as a mentor and was told why by email."
+    email = next(m for m in mailoutbox if m.subject == "About your mentor application")
+    assert "The course team wrote: We need directors this round." in email.body
+    assert ActivityEvent.objects.get(verb="mentor.rejected", object_id=target.pk).reason == \
+        "We need directors this round."

@@ -100,7 +100,10 @@ class CoordinatorMixin:
         data = _object(data)
         mentor = coordination.review_mentor(self.program(), self.identity(), data.get("participant_id"),
                                             data.get("approve"), data.get("reason", ""))
-        return {"mentor_status": mentor.mentor_status}
+        name = mentor.shown_name(_("a participant"))
+        done = (_("{name} is approved as a mentor and was told by email.") if mentor.mentor_status == "approved"
+                else _("{name} was not approved as a mentor and was told why by email.")).format(name=name)
+        return {"mentor_status": mentor.mentor_status, "done": done}
 
     @json_handler
     def set_capacity(self, data, suffix=""):

@@ -40,7 +40,7 @@ def review_mentor(program, identity, participant_id, approve, reason=""):
     participant_id = _participant_id(participant_id)
     if not isinstance(approve, bool):
         raise ValidationError(_("Say whether to approve with true or false."), {"approve": _("Not true/false.")})
-    reason = _reason(reason)
+    reason = _reason(reason, required=not approve)  # a person turned down is told why
     with transaction.atomic():
         mentor = Participant.objects.select_for_update().filter(program=program, pk=participant_id).first()
         if mentor is None or mentor.mentor_status == Participant.MentorStatus.NONE:
@@ -49,7 +49,11 @@ def review_mentor(program, identity, participant_id, approve, reason=""):
             raise Conflict(_("This person has left the program."))
         mentor.mentor_status = Participant.MentorStatus.APPROVED if approve else Participant.MentorStatus.REJECTED
         mentor.save(update_fields=["mentor_status", "modified"])
-        notify(program, mentor, "mentor_approved" if approve else "mentor_rejected")
+        if approve:
+            notify(program, mentor, "mentor_approved")
+        else:
+            notify(program, mentor, "mentor_rejected", note="\n\n" + _("The course team wrote: {reason}").format(
+                reason=reason))
         record_event(program, identity.user_id, "mentor.approved" if approve else "mentor.rejected", mentor,
                      reason=reason)
     return mentor

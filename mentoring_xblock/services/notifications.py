@@ -74,7 +74,7 @@ MESSAGES = {
     ),
     "mentor_rejected": (
         gettext_lazy("About your mentor application"),
-        gettext_lazy("The course team did not approve you as a mentor in {program} this time."),
+        gettext_lazy("The course team did not approve you as a mentor in {program} this time.{note}"),
     ),
 }
 

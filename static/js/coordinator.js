@@ -174,7 +174,8 @@
                         var params = Object.assign({}, current);
                         if (result.body.run_id) { params.run_id = result.body.run_id; params.tab = 'matching'; }
                         // Announce once the panel shows the result.
-                        load(params, false).then(function () { M.announce(root, gettext('Done.')); });
+                        var done = result.body.done || gettext('Done.');
+                        load(params, false).then(function () { M.announce(root, done); });
                     });
                 });
             });

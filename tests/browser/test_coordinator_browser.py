@@ -11,11 +11,11 @@ def cockpit(page):
     return page.locator(".mentoring-coordinator")
 
 
-def done_after(page, action):
+def done_after(page, action, announced="Done."):
     """Clear the block's live region, act, and wait until the action is announced as done."""
     page.evaluate("document.querySelectorAll('.mentoring-status').forEach(n => { n.textContent = ''; })")
     action()
-    page.locator(".mentoring-status", has_text="Done.").wait_for()
+    page.locator(".mentoring-status", has_text=announced).wait_for()
 
 
 def open_tab(page, name, ready_text):
@@ -52,7 +52,8 @@ def test_coordinator_runs_the_program(demo_server, browser, shots):
     shots.take(page, "pending-mentor", selector=".mentoring-coordinator")
     approve = cockpit(page).get_by_role("button", name="Approve browser_mentor")
     approve.focus()
-    done_after(page, lambda: page.keyboard.press("Enter"))
+    done_after(page, lambda: page.keyboard.press("Enter"),
+               announced="browser_mentor is approved as a mentor and was told by email.")
     assert (demo_server.query("SELECT mentor_status FROM mentoring_xblock_participant WHERE username = ?",
                               "browser_mentor") == [("approved",)])
 
