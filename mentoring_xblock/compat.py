@@ -3,6 +3,7 @@
 Every import from edx-platform happens inside a function here, so the package imports, and its
 tests run, without the LMS.
 """
+import logging
 import re
 
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from .conf import setting
 from .errors import Conflict
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+log = logging.getLogger(__name__)
 
 
 def course_key_for(block):
@@ -103,12 +105,37 @@ def program_blocks(course_key):
     return modulestore().get_items(course_key, qualifiers={"category": "mentoring_program"})
 
 
+def other_program_names(block):
+    """``{program name: block display name}`` of the course's other ``mentoring_program`` blocks.
+
+    From the platform's modulestore (Studio); empty outside the platform (the workbench has one block per
+    scenario).
+    """
+    try:
+        blocks = program_blocks(course_key_for(block))
+    except ImportError:
+        return {}
+    own = getattr(getattr(block, "location", None), "block_id", None) or str(block.scope_ids.usage_id)
+    return {other.program_slug: other.display_name for other in blocks
+            if other.location.block_id != own}
+
+
 def on_course_published(sender, course_key=None, **kwargs):  # pylint: disable=unused-argument
-    """Receiver of ``course_published``: store each program's authored configuration where tasks read it."""
+    """Receiver of ``course_published``: store each program's authored configuration where tasks read it.
+
+    One block owns a program's configuration: Studio refuses a second block with the same program name; if a
+    course (an import) has two, the first by its location is used and the others are logged.
+    """
     if course_key is None:
         return
     from .services.programs import program_for, save_snapshot  # pylint: disable=import-outside-toplevel
-    for block in program_blocks(course_key):
+    owners = {}
+    for block in sorted(program_blocks(course_key), key=lambda item: str(item.location)):
+        if block.program_slug in owners:
+            log.warning("Course %s has two mentoring_program blocks named %r (%s, %s): the first one's settings "
+                        "are used", course_key, block.program_slug, owners[block.program_slug], block.location)
+            continue
+        owners[block.program_slug] = block.location
         save_snapshot(program_for(course_key, block.program_slug, block.program_config(), block.display_name))
 
 

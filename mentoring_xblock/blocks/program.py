@@ -5,7 +5,7 @@ from django.utils.translation import gettext_noop
 from xblock.core import XBlock
 from xblock.fields import Dict, Scope, String
 
-from .. import olx
+from .. import compat, olx
 from ..errors import ConfigurationError, ValidationError
 from ..identity import STUDIO_PERMISSIONS_SERVICE
 from ..program_config import clean_config
@@ -122,7 +122,9 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
         """Studio editor: main settings as fields, questions and criteria as JSON."""
         import json  # pylint: disable=import-outside-toplevel
         config = self.program_config()
+        taken = compat.other_program_names(self)
         return self.fragment("templates/program_studio.html", {
+            "name_taken_by": taken.get(self.program_slug, ""),
             "display_name": self.display_name,
             "program_slug": self.program_slug,
             "config": config,
@@ -245,6 +247,11 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
         if not isinstance(data, dict):
             raise ValidationError(_("Send the settings as a JSON object."))
         display_name, slug = self.clean_name_and_slug(data)
+        taken = compat.other_program_names(self)
+        if slug in taken:  # two blocks with one name would share people but not settings
+            raise ValidationError(_("Some settings need your attention."), {"program_slug": _(
+                "The block “{block}” in this course already runs a program named “{slug}”. Choose another "
+                "name, or use that block.").format(block=taken[slug], slug=slug)})
         changes = data.get("config", {})
         if not isinstance(changes, dict):
             raise ValidationError(_("Send the program configuration as a JSON object."),

@@ -25,7 +25,7 @@ from common.djangoapps.student.tests.factories import (
 from django.urls import reverse
 from xmodule.modulestore.django import modulestore
 from xmodule.modulestore.tests.django_utils import ModuleStoreTestCase
-from xmodule.modulestore.tests.factories import CourseFactory
+from xmodule.modulestore.tests.factories import BlockFactory, CourseFactory
 
 from mentoring_xblock.identity import ATTR_USER_IS_STAFF, ATTR_USER_ROLE
 
@@ -176,3 +176,29 @@ class TestStudioSubmit(StudioTestCase):
             program.display_name, program.program_slug, program.config)
         assert (now_assessment.display_name, now_assessment.definition) == (
             assessment.display_name, assessment.definition)
+
+
+class TestOneBlockPerProgram(StudioTestCase):
+    """Two program blocks with one program name would share people but not settings.
+
+    Studio refuses the second name, and warns where a course (an import) already has two.
+    """
+
+    def test_a_second_block_cannot_take_a_program_name_in_use(self):
+        second = BlockFactory.create(parent=self.mentoring.vertical, category="mentoring_program",
+                                     display_name="Second program", program_slug="other-program",
+                                     config=self.mentoring.program.config)
+        status, body = self.submit(self.instructor, second, {"program_slug": SLUG})
+        assert status == 400, body
+        assert "Leadership mentoring" in body["field_errors"]["program_slug"]
+        assert self.stored(second).program_slug == "other-program"  # nothing changed
+        status, body = self.submit(self.instructor, second, {"program_slug": "second-program"})
+        assert status == 200, body  # a name of its own is fine, and saving its own name again too
+        assert self.submit(self.instructor, second, {"program_slug": "second-program"})[0] == 200
+
+    def test_the_editor_warns_when_two_blocks_already_share_a_name(self):
+        twin = BlockFactory.create(parent=self.mentoring.vertical, category="mentoring_program",
+                                   display_name="Imported twin", program_slug=SLUG,
+                                   config=self.mentoring.program.config)
+        status, html = self.view(self.instructor, twin, "studio_view")
+        assert status == 200 and "Leadership mentoring" in html and "only one block" in html
