@@ -209,7 +209,7 @@ def test_run_proposes_pairs_with_reasons_and_respects_capacity(program_usage, co
         assert count <= Participant.objects.get(pk=mentor_id).free_capacity
     assert run.metrics["matched"] == sum(load.values()) > 0
     html = call(program_usage, "coordinator", "coordinator_panel", {"tab": "matching"}).body["html"]
-    assert "Publish these pairs" in html and "You both speak" in html
+    assert "Publish these pairs" in html and "Both speak" in html
     # Small cohorts are solved exactly; a large one (flow solver) shows its certified bound.
     assert run.metrics["optimal"] and run.metrics["optimality_gap"] == 0
     assert "solved approximately" not in html
@@ -776,3 +776,30 @@ def test_mentor_review_shows_who_they_are_and_a_rejection_says_why(program_usage
     assert "The course team wrote: We need directors this round." in email.body
     assert ActivityEvent.objects.get(verb="mentor.rejected", object_id=target.pk).reason == \
         "We need directors this round."
+
+
+def test_reasons_are_what_speaks_for_a_pair_and_trade_offs_are_labelled():
+    """Before: "Time zones 7 hours apart" and "1 overlapping weekly hour" were listed as reasons to choose."""
+    from mentoring_xblock.matching import MatchingConfig, Profile, explain_pair
+    from mentoring_xblock.services.matching import explanation_data, reason_sentences
+    config = MatchingConfig()
+    mentee = Profile("e", topics={"delegation", "coaching"}, languages={"en"}, utc_offset_minutes=0,
+                     availability={10, 11, 12, 13})
+    mentor = Profile("m", topics={"delegation", "coaching"}, languages={"en"}, utc_offset_minutes=7 * 60,
+                     availability={13, 40}, capacity=1)
+    sentences = reason_sentences(explanation_data(explain_pair(mentee, mentor, config).reasons))
+    by_text = {s["text"]: s["trade_off"] for s in sentences}
+    # Independently: a criterion met at least halfway speaks for the pair.
+    hours_value = 1 - 7 / config.max_timezone_distance_hours
+    overlap_value = 1 / min(4, config.availability_target_hours)
+    assert by_text["2 shared goals: coaching, delegation"] is False and by_text["You both speak English"] is False
+    assert by_text["Time zones 7 hours apart"] is (hours_value < 0.5)
+    assert by_text["1 overlapping weekly hour"] is (overlap_value < 0.5) is True
+
+
+def test_the_course_team_reads_reasons_about_the_two_not_to_them():
+    """Before: the coordinator's draft said "You both speak English"."""
+    from mentoring_xblock.services.matching import reason_sentences
+    stored = [{"code": "shared_language", "params": {"languages": ["en"], "count": 1}, "share": 1.0, "value": 1.0}]
+    assert reason_sentences(stored, perspective="coordinator")[0]["text"] == "Both speak English"
+    assert reason_sentences(stored, perspective="mentee")[0]["text"] == "You both speak English"

@@ -80,7 +80,8 @@ def forbidden_pairs(program, mentee_ids=None):
 
 def explanation_data(reasons):
     """Engine reasons as JSON-ready dicts (what a Match or a proposal stores)."""
-    return [{"code": reason.code, "params": reason.params, "share": reason.share} for reason in reasons]
+    return [{"code": reason.code, "params": reason.params, "share": reason.share, "value": reason.value}
+            for reason in reasons]
 
 
 def reason_sentences(explanation, config=None, perspective="mentee"):
@@ -88,7 +89,9 @@ def reason_sentences(explanation, config=None, perspective="mentee"):
     Stored explanation dicts as sentences in the active language, strongest first.
 
     The engine words reasons for the mentee ("Mentor is 2 levels above you"); mentors and
-    coordinators read the reasons that depend on the side in their own words.
+    coordinators read the reasons that depend on the side in their own words. A criterion met less than
+    halfway ("Time zones 7 hours apart", "1 overlapping weekly hour") still adds to the score but does not
+    speak for the pair: it is a ``trade_off``, shown apart and labelled as such.
     """
     sentences = []
     for item in sorted(explanation or [], key=lambda entry: -entry.get("share", 0)):
@@ -96,12 +99,18 @@ def reason_sentences(explanation, config=None, perspective="mentee"):
                                  share=item.get("share", 0))
         text = _side_sentence(reason, perspective) or matching.describe(
             reason, gettext=translation.gettext, ngettext=translation.ngettext)
-        sentences.append({"text": text, "share": round(100 * item.get("share", 0))})
+        sentences.append({"text": text, "share": round(100 * item.get("share", 0)),
+                          "trade_off": item.get("value", 1.0) < STRONG_REASON})
     return sentences
+
+
+STRONG_REASON = 0.5  # a criterion met at least halfway speaks for a pair
 
 
 def _side_sentence(reason, perspective):
     """The sentence for reasons whose wording depends on who reads them (None: the engine's words)."""
+    if reason.code == "shared_language" and perspective == "coordinator":  # not one of the two
+        return translation.gettext("Both speak {languages}").format(languages=", ".join(reason.params["languages"]))
     if reason.code != "seniority" or perspective == "mentee":
         return None
     count = reason.params.get("levels", 0)
