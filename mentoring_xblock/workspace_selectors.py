@@ -131,10 +131,11 @@ def _meeting_view(meeting, zones, show_private, now):
     }
 
 
-def _action_view(action, today, show_private):
+def _action_view(action, today, show_private, owner_names):
     overdue = action.done_at is None and action.due_date is not None and action.due_date < today
     return {"id": action.pk, "version": action.version, "title": action.title if show_private else "",
-            "owner": action.owner, "owner_label": action.get_owner_display(), "due_date": action.due_date,
+            "owner": action.owner, "owner_label": owner_names.get(action.owner, action.get_owner_display()),
+            "due_date": action.due_date,
             "done": action.done_at is not None, "done_at": action.done_at, "overdue": overdue,
             "goal_id": action.goal_id}
 
@@ -182,8 +183,11 @@ def workspace_view_state(program, identity, match_id, page=1, past_page=1, now=N
     goals = list(Goal.objects.filter(match=match).order_by("created", "pk"))
     actions = list(ActionItem.objects.filter(match=match).order_by("done_at", "due_date", "pk"))
     by_goal = {}
+    # Who owns an action item, by name: "You" for the reader, the other person's name otherwise.
+    owner_names = {side_name: name_of(person.user_id) for side_name, person in (("mentor", match.mentor),
+                                                                              ("mentee", match.mentee))}
     for action in actions:
-        by_goal.setdefault(action.goal_id, []).append(_action_view(action, today, show_private))
+        by_goal.setdefault(action.goal_id, []).append(_action_view(action, today, show_private, owner_names))
     goal_views = []
     for goal in goals:
         view = {"id": goal.pk, "version": goal.version, "title": goal.title, "status": goal.status,
@@ -245,6 +249,7 @@ def workspace_view_state(program, identity, match_id, page=1, past_page=1, now=N
         if not entries[0]["deleted"]:
             entries[-1]["reply_form_for"] = thread.pk
             entries[-1]["reply_form_name"] = entries[0]["author"]
+            entries[-1]["reply_form_mine"] = entries[0]["mine"]
         messages.extend(entries)
 
     # Resources, reflections, activity (3 queries).

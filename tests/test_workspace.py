@@ -763,3 +763,22 @@ def test_every_event_a_pair_can_have_reads_as_a_sentence():
     missing = sorted(v for v in verbs
                      if v not in selectors.ACTIVITY_SENTENCES and v not in selectors.HIDDEN_FROM_ACTIVITY)
     assert not missing, missing
+
+
+@pytest.mark.django_db
+def test_words_name_people_not_roles(program_usage, program, pairs):
+    """Before: "Owner: Mentee", "(started by You)", and "Languages you can be mentored in" on the mentor's form."""
+    match = pairs["a"]
+    who = identity("mentee")
+    service.create_action(program, who, match.pk, {"title": "Draft the plan", "owner": "mentee"})
+    service.create_action(program, who, match.pk, {"title": "Review the plan", "owner": "mentor"})
+    service.post_message(program, who, match.pk, {"body": "Hello"})
+    html = call(program_usage, "mentee", "workspace_view", {"match_id": match.pk}).body["html"]
+    mentor_name = match.mentor.shown_name()
+    assert "Owner: You" in html and f"Owner: {mentor_name}" in html and "Owner: Mentee" not in html
+    assert "Reply in the conversation you started" in html and "started by You" not in html
+    mentor_html = call(program_usage, "mentor", "workspace_view", {"match_id": match.pk}).body["html"]
+    assert f"Owner: {match.mentee.shown_name()}" in mentor_html and "Owner: You" in mentor_html
+    from .harness import render
+    form, _queries = render(program_usage, "mentor")
+    assert "Languages you can mentor in" in form and "Languages you can be mentored in" not in form
