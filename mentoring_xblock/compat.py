@@ -81,13 +81,17 @@ def on_user_retired(sender, user=None, **kwargs):  # pylint: disable=unused-argu
     retire_user(user.id)
 
 
-def connect_retirement_signal(signal=None):
-    """Connect ``on_user_retired`` to the LMS retirement signal; False (and nothing done) outside the LMS."""
-    signal = signal or retirement_signal()
+def _connect(signal, receiver, uid):
+    """Connect ``receiver`` to a platform signal; False (and nothing done) where the platform has none."""
     if signal is None:
         return False
-    signal.connect(on_user_retired, dispatch_uid="mentoring_xblock.retire_user")
+    signal.connect(receiver, dispatch_uid=f"mentoring_xblock.{uid}")
     return True
+
+
+def connect_retirement_signal(signal=None):
+    """Connect ``on_user_retired`` to the LMS retirement signal; False (and nothing done) outside the LMS."""
+    return _connect(signal or retirement_signal(), on_user_retired, "retire_user")
 
 
 def course_published_signal():
@@ -141,11 +145,7 @@ def on_course_published(sender, course_key=None, **kwargs):  # pylint: disable=u
 
 def connect_course_published_signal(signal=None):
     """Connect ``on_course_published``; False (and nothing done) outside the platform."""
-    signal = signal or course_published_signal()
-    if signal is None:
-        return False
-    signal.connect(on_course_published, dispatch_uid="mentoring_xblock.course_published")
-    return True
+    return _connect(signal or course_published_signal(), on_course_published, "course_published")
 
 
 def queue_rescore_all(usage_key, only_if_higher=False):
