@@ -21,8 +21,24 @@ DAY_NAMES = (_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday
 
 @functools.lru_cache(maxsize=1)
 def time_zones():
-    """The IANA time zone names this system knows, sorted."""
+    """The IANA time zone names this system knows, sorted (every one is accepted when saved)."""
     return tuple(sorted(name for name in zoneinfo.available_timezones() if "/" in name or name == "UTC"))
+
+
+# The regions of the IANA database whose zones are places; the rest are aliases kept for old systems
+# ("US/Eastern", "Etc/GMT+5", "Brazil/East", ...) that a person should not have to scroll past.
+PLACE_REGIONS = ("Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
+
+
+@functools.lru_cache(maxsize=1)
+def time_zone_choices():
+    """The zones offered to choose from, by region: ``[(region, [(zone, city), ...]), ...]`` plus UTC."""
+    regions = {}
+    for name in time_zones():
+        region, _slash, city = name.partition("/")
+        if region in PLACE_REGIONS:
+            regions.setdefault(region, []).append((name, city.replace("_", " ").replace("/", " / ")))
+    return [(region, regions[region]) for region in PLACE_REGIONS if region in regions] + [("UTC", [("UTC", "UTC")])]
 
 
 @functools.lru_cache(maxsize=1)

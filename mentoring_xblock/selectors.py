@@ -7,7 +7,7 @@ from . import policy
 from .conf import setting
 from .models import Match, MentorshipRequest, Participant
 from .program_config import question_label, questions_for
-from .reference import DAY_NAMES, LANGUAGES, language_name, time_zones
+from .reference import DAY_NAMES, LANGUAGES, language_name, time_zone_choices
 from .services import matching as matching_service
 from .services import notifications
 from .services.matching import reason_sentences
@@ -217,7 +217,7 @@ def form_choices(config):
     most = min(config["capacity_max"], setting("MENTORING_MAX_MENTOR_CAPACITY"))
     return {
         "languages": sorted(((code, str(name)) for code, name in LANGUAGES.items()), key=lambda item: item[1]),
-        "time_zones": time_zones(),
+        "time_zones": time_zone_choices(),
         "hour_blocks": blocks,
         "availability_days": days,
         "capacity_values": list(range(1, most + 1)),

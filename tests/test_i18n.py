@@ -170,6 +170,11 @@ def user_data(program):
         texts.update(strings_in(row))
     texts.update(["mentee", "mentor", "coordinator", "learner", "mentee2", "mentor2", "mentee3",
                   "Leadership mentoring", "Mentoring program", "Mentoring assessment"])
+    # Place names of the time-zone database (the picker's cities and regions) are data, as IANA names are.
+    from mentoring_xblock.reference import time_zone_choices
+    for region, zones in time_zone_choices():
+        texts.add(region)
+        texts.update(word for _zone, city in zones for word in [city, *city.split()])
     return texts
 
 

@@ -261,3 +261,12 @@ def test_the_database_refuses_a_participant_with_both_roles(program, people):
     row = Participant.objects.get(program=program, username="mentor")
     with pytest.raises(IntegrityError), transaction.atomic():
         Participant.objects.filter(pk=row.pk).update(is_mentee=True)
+
+
+def test_the_time_zone_choices_are_places_and_old_aliases_still_save():
+    from mentoring_xblock.reference import PLACE_REGIONS, is_time_zone, time_zone_choices, time_zones
+    offered = [zone for _region, zones in time_zone_choices() for zone, _city in zones]
+    assert set(offered) <= set(time_zones()) and len(offered) == len(set(offered))
+    assert all(zone == "UTC" or zone.split("/")[0] in PLACE_REGIONS for zone in offered)
+    assert "US/Eastern" not in offered and "Etc/GMT+5" not in offered and "Europe/Madrid" in offered
+    assert is_time_zone("US/Eastern")  # a profile saved with an alias stays valid

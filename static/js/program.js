@@ -100,7 +100,21 @@ function MentoringProgramBlock(runtime, element, args) {
             });
         });
         form.querySelector('[name="bio"]').value = profile.bio || '';
-        form.querySelector('[name="time_zone"]').value = profile.time_zone || '';
+        var zone = form.querySelector('[name="time_zone"]');
+        zone.value = profile.time_zone || '';
+        if (!zone.value) {  // nothing saved yet: the browser's own zone, when the list has it
+            var browserZone = '';
+            try { browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (ignored) { browserZone = ''; }
+            if (browserZone && zone.querySelector('option[value="' + browserZone.replace(/"/g, '') + '"]')) {
+                zone.value = browserZone;
+            }
+        }
+        if (profile.time_zone && !zone.value) {  // an old alias saved before: keep it selectable
+            var kept = document.createElement('option');
+            kept.value = kept.textContent = profile.time_zone;
+            zone.appendChild(kept);
+            zone.value = profile.time_zone;
+        }
         form.querySelectorAll('[name="languages"]').forEach(function (input) {
             input.checked = (profile.languages || []).indexOf(input.value) !== -1;
         });

@@ -78,3 +78,21 @@ def test_learner_requests_a_suggested_mentor_and_the_mentor_accepts(demo_server,
     shots.take(page, "learner-sees-pair")
 
     assert shots.violations == [], shots.violations
+
+
+def test_the_time_zone_is_chosen_from_the_browser_and_listed_by_place(demo_server, browser, shots):
+    """Before: 555 raw IANA names with aliases, nothing preselected."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    page.goto(program_page(demo_server, "browser_tokyo"))
+    page.get_by_role("button", name="Find a mentor").click()
+    page.wait_for_selector("form.mentoring-profile")
+    picker = page.get_by_label("Your time zone *")
+    assert picker.input_value() == "Asia/Tokyo"  # the browser's zone, before anything was saved
+    values = picker.locator("option").evaluate_all("options => options.map(o => o.value)")
+    assert not [v for v in values if v.startswith(("US/", "Etc/", "Brazil/", "Canada/"))]
+    assert "Europe/Madrid" in values and len(values) < 555
+    assert picker.locator("optgroup[label='Asia'] option[value='Asia/Tokyo']").inner_text() == "Tokyo"
+    shots.take(page, "time-zone-from-browser")
+    assert not shots.violations, shots.violations
+    context.close()
