@@ -112,7 +112,7 @@ def participants(program, role="", state="", matched="", search="", page=1):
 def pair_health(program, at_risk_only=False, page=1, now=None):
     """Active pairs with last activity, meetings held, goal progress, last check-in; at-risk flag (two queries)."""
     now = now or timezone.now()
-    threshold = now - datetime.timedelta(days=program.configuration["inactivity_days"])
+    threshold = _quiet_since(program, now)
     query = (Match.objects.filter(program=program, state=Match.State.ACTIVE)
              .select_related("mentor", "mentee")
              .annotate(meetings_held=Count("meeting", filter=Q(meeting__status=Meeting.Status.HELD), distinct=True),
@@ -148,6 +148,11 @@ def pair_health(program, at_risk_only=False, page=1, now=None):
     return result
 
 
+def _quiet_since(program, now):
+    """A pair without activity since before this moment is quiet (the program's inactivity threshold)."""
+    return now - datetime.timedelta(days=program.configuration["inactivity_days"])
+
+
 def _last_checkin():
     """The result (0..1, from the answers) of a pair's latest submitted check-in, as a subquery."""
     checkins = AssessmentResponse.objects.filter(match=OuterRef("pk"), kind="checkin",
@@ -167,7 +172,7 @@ def _at_risk(program, threshold):
 
 def at_risk_match_ids(program, now=None):
     """Every active pair at risk, all pages (what "Nudge all pairs at risk" reaches), one query."""
-    threshold = (now or timezone.now()) - datetime.timedelta(days=program.configuration["inactivity_days"])
+    threshold = _quiet_since(program, now or timezone.now())
     return list(_at_risk(program, threshold).order_by("pk").values_list("pk", flat=True))
 
 

@@ -218,6 +218,11 @@ class MentorshipRequest(TimeStamped):
         """Open requests still within their date (what mentors can answer and counts show)."""
         return Q(state=cls.State.REQUESTED) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
 
+    @classmethod
+    def due(cls, now):
+        """``is_due`` as a query: open requests past their date, which the scheduled expiry records."""
+        return Q(state=cls.State.REQUESTED, expires_at__lte=now)
+
 
 class MatchingRun(TimeStamped):
     """A coordinator's whole-cohort matching run: parameters, proposals, metrics; draft until published.

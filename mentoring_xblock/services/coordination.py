@@ -10,6 +10,7 @@ from ..errors import ConfigurationError, Conflict, NotFound, ValidationError
 from ..models import Match, MentorshipRequest, Participant, Program
 from ..program_config import clean_config
 from ..validation import positive_id
+from . import notifications
 from .notifications import notify, pair_names
 from .programs import record_event
 
@@ -52,8 +53,8 @@ def review_mentor(program, identity, participant_id, approve, reason=""):
         if approve:
             notify(program, mentor, "mentor_approved")
         else:
-            notify(program, mentor, "mentor_rejected", note="\n\n" + _("The course team wrote: {reason}").format(
-                reason=reason))
+            why = _("The course team wrote: {reason}").format(reason=reason)
+            notify(program, mentor, "mentor_rejected", note=notifications.note(why))
         record_event(program, identity.user_id, "mentor.approved" if approve else "mentor.rejected", mentor,
                      reason=reason)
     return mentor
@@ -161,7 +162,7 @@ def nudge(program, identity, match_ids, note="", limit=None):
                        .select_related("mentor", "mentee"))
         if len(matches) != len(set(match_ids)):
             raise NotFound(_("Some of these pairs are not active pairs of this program."))
-        text = f"\n\n{note}" if note else ""
+        text = notifications.note(note)
         for match in matches:
             for person in (match.mentee, match.mentor):
                 notify(program, person, "nudge", **pair_names(match), note=text)

@@ -236,6 +236,12 @@ def _proposal_of(run, mentee_id):
     return proposal
 
 
+def _unmatch(proposal):
+    """Take the mentee's line out of the draft's pairs (a coordinator's choice)."""
+    proposal.mentor, proposal.score, proposal.explanation, proposal.is_fixed = None, 0, [], False
+    proposal.unmatched_reason = RunProposal.Unmatched.REMOVED
+
+
 def _give(program, proposal, mentor, fixed):
     """Put ``mentor`` on ``proposal`` with the engine's score and reasons for the pair."""
     score, explanation, blocked = matching_service.explain(program, proposal.mentee, mentor)
@@ -265,8 +271,7 @@ def edit_proposal(program, identity, run_id, mentee_id, mentor_id=None, fixed=Fa
         if swap_with is not None:
             return _swap(program, identity, run, proposal, swap_with, fixed)
         if mentor_id is None:
-            proposal.mentor, proposal.score, proposal.explanation, proposal.is_fixed = None, 0, [], False
-            proposal.unmatched_reason = RunProposal.Unmatched.REMOVED
+            _unmatch(proposal)
         else:
             mentor = _available_mentor(program, mentor_id)
             taken = RunProposal.objects.filter(run=run, mentor=mentor).exclude(pk=proposal.pk).count()
@@ -298,8 +303,7 @@ def _swap(program, identity, run, proposal, other_mentee_id, fixed):
         raise Conflict(_("Neither mentee has a mentor in this draft: there is nothing to swap."))
     for line, mentor in ((proposal, theirs), (other, mine)):
         if mentor is None:
-            line.mentor, line.score, line.explanation, line.is_fixed = None, 0, [], False
-            line.unmatched_reason = RunProposal.Unmatched.REMOVED
+            _unmatch(line)
         else:
             _give(program, line, mentor, fixed)
     RunProposal.objects.bulk_update([proposal, other], ["mentor", "score", "explanation", "unmatched_reason",

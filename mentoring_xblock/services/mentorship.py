@@ -21,7 +21,7 @@ from ..errors import Conflict, NotFound, ValidationError
 from ..models import Match, MentorshipRequest, Participant
 from ..validation import positive_id as _id
 from . import matching as matching_service
-from .notifications import notify, pair_names
+from .notifications import note, notify, pair_names
 from .programs import record_event
 
 MAX_MESSAGE = 1000
@@ -91,8 +91,8 @@ def expire_due_requests(program, now=None):
     """
     now = now or timezone.now()
     with transaction.atomic():
-        due = list(MentorshipRequest.objects.filter(program=program, state=MentorshipRequest.State.REQUESTED,
-                                                    expires_at__lte=now).select_related("mentee", "mentor"))
+        due = list(MentorshipRequest.objects.filter(MentorshipRequest.due(now), program=program)
+                   .select_related("mentee", "mentor"))
         if due:
             lock_participants(*[pk for r in due for pk in (r.mentee_id, r.mentor_id)])
             _expire(program, due, now)
@@ -248,10 +248,10 @@ def respond_to_request(program, identity, request_id, accept, message=""):
             request.save(update_fields=["state", "responded_at", "response_message", "open_slot", "modified"])
             match = open_match(program, mentor, request.mentee, Match.Origin.REQUEST, Match.State.ACTIVE,
                                identity.user_id, score=score, explanation=explanation, request=request)
-            note = "\n\n" + _("{mentor} wrote: {message}").format(mentor=mentor.shown_name(_("a participant")),
-                                                                 message=message) if message else ""
+            words = _("{mentor} wrote: {message}").format(mentor=mentor.shown_name(_("a participant")),
+                                                          message=message) if message else ""
             notify(program, request.mentee, "request_accepted", mentor=mentor.shown_name(_("a participant")),
-                   note=note)
+                   note=note(words))
             record_event(program, identity.user_id, "request.accepted", request, match=match)
             return match
         request.state = MentorshipRequest.State.DECLINED

@@ -101,6 +101,11 @@ def pair_names(match, fallback=""):
     return {"mentee": match.mentee.shown_name(fallback), "mentor": match.mentor.shown_name(fallback)}
 
 
+def note(text):
+    """The ``{note}`` of a notification: someone's words on a paragraph of their own, or nothing."""
+    return f"\n\n{text}" if text else ""
+
+
 def notify(program, recipient, kind, **data):
     """Record a notification for ``recipient`` (a Participant) and email them after commit.
 

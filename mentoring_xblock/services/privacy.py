@@ -101,7 +101,7 @@ def retire_user(user_id, reason=None):
             response_message="").update(response_message="")
         Match.objects.filter(Q(mentor_id__in=person_ids) | Q(mentee_id__in=person_ids)).exclude(
             end_reason="").exclude(end_reason=reason).update(end_reason=REMOVED)
-        removed = Message(body=REMOVED)
+        removed = Message()
         removed.set_body(REMOVED)
         counts["messages"] = Message.objects.filter(author_id=user_id).exclude(body__in=("", REMOVED)).update(
             body=removed.body, body_html=removed.body_html, render_version=removed.render_version)

@@ -14,7 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         """Expire per program, each in its own transaction."""
         now, total = timezone.now(), 0
-        program_ids = (MentorshipRequest.objects.filter(state=MentorshipRequest.State.REQUESTED, expires_at__lte=now)
+        program_ids = (MentorshipRequest.objects.filter(MentorshipRequest.due(now))
                        .values_list("program_id", flat=True).distinct())
         for program in Program.objects.filter(pk__in=list(program_ids)).order_by("pk"):
             count = expire_due_requests(program, now)
