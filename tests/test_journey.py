@@ -535,3 +535,19 @@ def test_plain_text_emails_are_not_html_escaped(program, mailoutbox, django_capt
         notify(program, person, "request_received", mentee="Zoë <Zed> & Co")
     body = mailoutbox[-1].body
     assert "Hello Seán O'Brien," in body and "Zoë <Zed> & Co would like you to be their mentor" in body
+
+
+@pytest.mark.django_db
+def test_a_request_past_its_date_is_the_same_as_a_row_and_as_a_query(program, people):
+    """``MentorshipRequest.is_due`` (views) and ``MentorshipRequest.due`` (the scheduled expiry) agree."""
+    now = timezone.now()
+    mentee = participant(program, "mentee")
+    for state in ("requested", "withdrawn", "expired"):
+        for expires in (None, now - datetime.timedelta(hours=1), now, now + datetime.timedelta(hours=1)):
+            MentorshipRequest.objects.create(program=program, mentee=mentee, state=state, expires_at=expires,
+                                             open_slot=None)
+    rows = list(MentorshipRequest.objects.filter(mentee=mentee))
+    assert {r.pk for r in rows if r.is_due(now)} == set(
+        MentorshipRequest.objects.filter(MentorshipRequest.due(now), mentee=mentee).values_list("pk", flat=True))
+    assert {r.pk for r in rows if r.is_due(now)} and not {r.pk for r in rows if r.is_due(now)} & set(
+        MentorshipRequest.objects.filter(MentorshipRequest.waiting(now), mentee=mentee).values_list("pk", flat=True))
