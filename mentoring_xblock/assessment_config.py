@@ -6,6 +6,7 @@ place and the problem. Default item sets for each kind are written for leadershi
 import copy
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .errors import ConfigurationError
 from .program_config import IDENT_RE, MAX_LABEL, boolean
@@ -85,9 +86,33 @@ DEFAULT_DEFINITION = {
     "instructions": "",
     "items": None,  # None: the kind's default item set
     "weight": 1.0,
+    "grading": None,  # None: "completion"
+    "shared_with_subject": None,  # None: the kind's default (SHARED_BY_DEFAULT)
     "allow_edit_after_submit": False,
     "repeat_days": 0,
 }
+
+# What an assessment counts for in the gradebook (docs/decisions/0003-assessment-grading.md):
+# "completion": the respondent earns the weight by submitting (a mentor: once every current mentee is rated);
+# "subject_result": the person the answers are about earns the weight times what the answers say (0..1);
+# "none": it counts for nobody (weight 0 in the gradebook).
+GRADINGS = ("completion", "subject_result", "none")
+GRADING_LABELS = {
+    "completion": gettext_noop("The person who answers, for submitting"),
+    "subject_result": gettext_noop("The person rated, by what the answers say"),
+    "none": gettext_noop("Nobody (not graded)"),
+}
+# Rating oneself or one's mentor by the result would reward inflated answers and put pressure on mentees:
+# only a mentor's rating of a mentee (and of the pair's goals) may grade the person rated.
+ALLOWED_GRADINGS = {
+    "self_pre": ("completion", "none"), "self_post": ("completion", "none"), "checkin": ("completion", "none"),
+    "mentee_rates_mentor": ("completion", "none"),
+    "mentor_rates_mentee": ("completion", "subject_result", "none"),
+    "goal_attainment": ("completion", "subject_result", "none"),
+}
+# Kinds whose answers are about someone else, and whether that person reads them unless the author says.
+SHARED_BY_DEFAULT = {"mentor_rates_mentee": True, "goal_attainment": True, "mentee_rates_mentor": False,
+                     "checkin": False}
 
 
 def _fail(path, message):
@@ -182,6 +207,22 @@ def clean_definition(raw, competencies=None):
         _fail("weight", _("must be a number"))
     if not 0 <= definition["weight"] <= 100:
         _fail("weight", _("must be between 0 and 100"))
+    definition["grading"] = merged["grading"] or "completion"
+    allowed = ALLOWED_GRADINGS[definition["kind"]]
+    if definition["grading"] not in allowed:
+        _fail("grading", _("for this kind must be one of: {gradings}").format(gradings=", ".join(allowed)))
+    kind = definition["kind"]
+    shared = merged["shared_with_subject"]
+    if kind not in SHARED_BY_DEFAULT:
+        if shared not in (None, False, "false", "0", "no"):
+            _fail("shared_with_subject", _("a self-assessment is read by the person who answers it"))
+        definition["shared_with_subject"] = False
+    else:
+        definition["shared_with_subject"] = SHARED_BY_DEFAULT[kind] if shared is None else \
+            boolean(shared, "shared_with_subject")
+    if definition["grading"] == "subject_result" and not definition["shared_with_subject"]:
+        _fail("shared_with_subject", _("must be true when the rating is the grade of the person rated: "
+                                       "nobody is graded on answers they may not read"))
     definition["allow_edit_after_submit"] = boolean(merged["allow_edit_after_submit"], "allow_edit_after_submit")
     try:
         definition["repeat_days"] = int(merged["repeat_days"])
@@ -207,4 +248,7 @@ def clean_definition(raw, competencies=None):
             _fail(f"items[{index}].id", _('"{id}" is used by another item').format(id=cleaned["id"]))
         ids.add(cleaned["id"])
         definition["items"].append(cleaned)
+    if (definition["grading"] == "subject_result" and kind != "goal_attainment"
+            and not any(item["kind"] == "scale" for item in definition["items"])):
+        _fail("grading", _("a grade from the rating needs at least one scale item"))
     return definition

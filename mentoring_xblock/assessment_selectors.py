@@ -68,6 +68,18 @@ def _form(assessment, target, response, side):
     }
 
 
+def _shared(assessment, response):
+    """Answers someone submitted about the viewer, as the viewer reads them (goals from the row itself)."""
+    answers = service.answers_of(response)
+    goals = (response.answers or {}).get("goals", {})
+    points = [{"value": p["value"], "label": _(p["label"])} for p in service.GOAL_POINTS]
+    items = [{"id": f"goal_{goal_id}", "kind": "scale", "prompt": goal["title"], "goal": int(goal_id),
+              "points": points} for goal_id, goal in goals.items()] + list(assessment.definition["items"])
+    return {"respondent": response.respondent.shown_name(_("your mentor")), "submitted_at": response.submitted_at,
+            "items": [{"prompt": item["prompt"], "display": _display(item, answers.get(item["id"]))}
+                      for item in items if answers.get(item["id"]) not in (None, "", [])]}
+
+
 def growth_chart(rows):
     """Bar geometry for the growth chart and its text alternative (labels escape in the template)."""
     if not rows:
@@ -114,7 +126,7 @@ def assessment_view_state(assessment, identity, now=None):
     kind = assessment.kind
     state = {"is_authenticated": identity.is_authenticated, "side": side, "kind": kind,
              "is_coordinator": policy.COORDINATOR in roles, "forms": [], "notice": "", "growth": None,
-             "score": None, "completion": 0.0,
+             "score": None, "completion": 0.0, "shared": [], "grading": assessment.definition["grading"],
              "answers_by": sorted(service.ANSWERED_BY[kind])}
     if not identity.is_authenticated:
         state["notice"] = "anonymous"
@@ -136,6 +148,13 @@ def assessment_view_state(assessment, identity, now=None):
         if kind == "self_post" and completion:
             rows = service.growth_rows(assessment.program, participant)
             state["growth"] = {"rows": rows, "chart": growth_chart(rows)} if rows else {"missing_pre": True}
+    if side is not None:
+        shared = service.shared_answers(assessment, participant)  # newest first: the first is the grading one
+        state["shared"] = [_shared(assessment, row) for row in shared]
+        if service.graded_by_rating(assessment):
+            state["score"] = service.score_from(assessment.definition,
+                                                service.rating_result(shared[0] if shared else None))
+            state["graded_by_rating"] = True
     if state["is_coordinator"]:
         state["summary"] = _coordinator_summary(assessment, identity)
     return state

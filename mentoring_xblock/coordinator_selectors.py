@@ -154,8 +154,12 @@ def _quiet_since(program, now):
 
 
 def _last_checkin():
-    """The result (0..1, from the answers) of a pair's latest submitted check-in, as a subquery."""
-    checkins = AssessmentResponse.objects.filter(match=OuterRef("pk"), kind="checkin",
+    """The result (0..1, from the answers) of a pair's latest submitted check-in that has one, as a subquery.
+
+    A check-in with no scale answer (custom items of choices and text) says nothing on the scale: the
+    latest one that does is the pair's last check-in result.
+    """
+    checkins = AssessmentResponse.objects.filter(match=OuterRef("pk"), kind="checkin", result__isnull=False,
                                                  state=AssessmentResponse.State.SUBMITTED).order_by("-submitted_at")
     return Subquery(checkins.values("result")[:1])
 

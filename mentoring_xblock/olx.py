@@ -242,7 +242,7 @@ def parse_string(xml_text):
         raise ConfigurationError(_("The XML could not be read: {problem}").format(problem=error)) from None
 
 
-ASSESSMENT_ATTRS = ("kind", "weight", "allow_edit_after_submit", "repeat_days")
+ASSESSMENT_ATTRS = ("kind", "weight", "grading", "shared_with_subject", "allow_edit_after_submit", "repeat_days")
 ITEM_ATTRS = ("id", "kind", "competency", "required", "max_length")
 
 

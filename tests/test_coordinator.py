@@ -803,3 +803,60 @@ def test_the_course_team_reads_reasons_about_the_two_not_to_them():
     stored = [{"code": "shared_language", "params": {"languages": ["en"], "count": 1}, "share": 1.0, "value": 1.0}]
     assert reason_sentences(stored, perspective="coordinator")[0]["text"] == "Both speak English"
     assert reason_sentences(stored, perspective="mentee")[0]["text"] == "You both speak English"
+
+
+@pytest.mark.django_db
+def test_a_check_in_without_scale_answers_does_not_hide_the_last_result(program_usage, cohort):
+    """A check-in of custom choice/text items says nothing on the scale: the latest one that does still counts."""
+    import json
+
+    from mentoring_xblock.coordinator_selectors import pair_health
+
+    from .test_assessment import assessment
+    pair = active_pairs(program_usage, cohort)[0]
+    scaled = assessment("checkin")
+    call(scaled, pair.mentee.username, "save_response", {"answers": {item: 1 for item in CHECKIN_ITEMS},
+                                                         "submit": True})
+    items = [{"id": "mood", "kind": "choice", "prompt": "How is it going?",
+              "options": [{"value": "fine", "label": "Fine"}, {"value": "stuck", "label": "Stuck"}]}]
+    custom = parse_olx_items(items)
+    saved = call(custom, pair.mentee.username, "save_response", {"answers": {"mood": "fine"}, "submit": True})
+    assert saved.status == 200, saved.body
+    row = next(r for r in pair_health(cohort, page=1)["items"] if r["match"].pk == pair.pk)
+    assert row["last_checkin_percent"] == 0 and row["at_risk"] is True  # before: NULL, and the pair looked fine
+    assert json.dumps(row["risk_reasons"]).count("check-in says 0%") == 1
+
+
+def parse_olx_items(items):
+    """A check-in block whose items are ``items`` (authored in Studio's JSON)."""
+    from .test_assessment import assessment
+    usage = assessment("checkin")
+    saved = call(usage, "coordinator", "studio_submit", {"definition": {"items": items}})
+    assert saved.status == 200, saved.body
+    return usage
+
+
+@pytest.mark.django_db
+def test_results_missing_from_old_custom_check_ins_are_filled_on_recalculation(program_usage, cohort, monkeypatch):
+    from mentoring_xblock import compat
+    from mentoring_xblock.models import AssessmentResponse
+
+    from .harness import block_as
+    pair = active_pairs(program_usage, cohort)[0]
+    items = [{"id": "pace", "kind": "scale", "prompt": "Our pace is right.",
+              "points": [{"value": 0, "label": "No"}, {"value": 1, "label": "Somewhat"}, {"value": 2, "label": "Rather"},
+                         {"value": 3, "label": "Yes"}]}]
+    usage = parse_olx_items(items)
+    call(usage, pair.mentee.username, "save_response", {"answers": {"pace": 1}, "submit": True})
+    row = AssessmentResponse.objects.get(match=pair, kind="checkin")
+    # As rows saved before results existed: no result, no ranges (migration 0006 read only default items).
+    answers = dict(row.answers)
+    answers.pop("ranges")
+    AssessmentResponse.objects.filter(pk=row.pk).update(result=None, answers=answers)
+    monkeypatch.setattr(compat, "queue_rescore_all", lambda usage_key, only_if_higher=False: "task-1")
+    assert call(usage, "coordinator", "rescore_all", {}).status == 200
+    assert AssessmentResponse.objects.get(pk=row.pk).result == pytest.approx((1 - 0) / (3 - 0))
+    from mentoring_xblock.services.assessments import stored_result
+    fresh = AssessmentResponse.objects.get(pk=row.pk)
+    assert block_as(usage, "coordinator").assessment().definition["items"][0]["id"] == "pace"
+    assert stored_result({"items": fresh.answers["items"], "ranges": {"pace": [0, 3]}}) == pytest.approx(1 / 3)

@@ -1,8 +1,10 @@
 """The ``mentoring_assessment`` block: a program's self-assessment, feedback or check-in in the course.
 
-Scorable and completable: a respondent earns ``weight`` out of ``weight`` once they have submitted
-(a mentor: every current mentee rated). The last published score is kept in user_state so that a
-view can republish when the rules or the weight changed since.
+Scorable and completable. What it counts for, and for whom, is the definition's ``grading``
+(``services.assessments``): the respondent for submitting, the person rated by the rating, or nobody.
+A block only ever grades the user it serves, so the person rated is graded when they open it (and by
+the LMS's rescore). The last published score is kept in user_state so that a view can republish when
+the rules, the weight or the rating changed since.
 """
 import json
 
@@ -15,7 +17,7 @@ from xblock.fields import Dict, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
 from .. import compat, olx
-from ..assessment_config import KINDS, clean_definition
+from ..assessment_config import GRADING_LABELS, GRADINGS, KINDS, clean_definition
 from ..assessment_selectors import assessment_view_state
 from ..errors import ConfigurationError, MentoringError, ValidationError
 from ..identity import STUDIO_PERMISSIONS_SERVICE
@@ -77,8 +79,8 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
 
     @property
     def weight(self):
-        """How much the assessment counts (the LMS's grading reads ``weight``)."""
-        return self.clean_definition()["weight"]
+        """How much the assessment counts (the LMS's grading reads ``weight``): 0 when it is not graded."""
+        return service.graded_weight(self.clean_definition())
 
     def assessment(self):
         """The block as the assessment services see it."""
@@ -96,7 +98,7 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
         assessment = self.assessment()
         state = assessment_view_state(assessment, self.identity())
         if state["score"] is not None:
-            self._sync_grade(state["score"])
+            self._sync_grade(state["score"], rated=bool(state.get("graded_by_rating") and state["shared"]))
         ctx = dict(self._context(assessment.definition), **state)
         if state["is_coordinator"]:
             ctx["report_urls"] = [(name, label, self.runtime.handler_url(self, "report", query=f"report={name}"))
@@ -107,7 +109,9 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
 
     def author_view(self, context=None):
         """Studio preview: the kind, weight and items."""
-        return self.fragment("templates/assessment_author.html", dict(self._context(), author=True),
+        context = self._context()
+        context["grading_label"] = _(GRADING_LABELS[context["definition"]["grading"]])
+        return self.fragment("templates/assessment_author.html", dict(context, author=True),
                              css=("css/mentoring.css", "css/assessment.css"))
 
     def studio_view(self, context=None):
@@ -116,6 +120,7 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
         return self.fragment("templates/assessment_studio.html", {
             "display_name": self.display_name, "program_slug": self.program_slug, "definition": definition,
             "kinds": [(kind, _(KIND_LABELS[kind])) for kind in KINDS],
+            "gradings": [(value, _(GRADING_LABELS[value])) for value in GRADINGS],
             "items_json": json.dumps(definition["items"], indent=2),
         }, js_class="MentoringAssessmentStudio", js=("js/mentoring.js", "js/studio.js"))
 
@@ -165,10 +170,13 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
                                              "only_if_higher": only_if_higher})
         self.set_score(score)
 
-    def _sync_grade(self, score):
-        """Republish on view when the stored published score differs (e.g. the weight changed)."""
+    def _sync_grade(self, score, rated=False):
+        """Republish on view when the stored published score differs (e.g. the weight or the rating changed).
+
+        Nothing is published for a 0 nobody earned yet, unless it is what a rating gave (``rated``).
+        """
         stored = self.published_score or {}
-        if not stored and not score.raw_earned:
+        if not stored and not score.raw_earned and not rated:
             return
         if stored.get("earned") != score.raw_earned or stored.get("possible") != score.raw_possible:
             self._publish_grade(score)
@@ -183,7 +191,8 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
                                        data.get("answers"), data.get("submit", False))
         response = result.response
         if response.state == "submitted" and data.get("submit"):
-            self._publish_grade(result.score)
+            if self.clean_definition()["grading"] == "completion":  # else the person rated, on their view
+                self._publish_grade(result.score)
             if result.completion == 1.0:
                 self.runtime.publish(self, "completion", {"completion": 1.0})
         self.runtime.publish(self, "edx.mentoring.assessment." + ("submitted" if data.get("submit") else "saved"),

@@ -8,12 +8,16 @@ Rules:
 * repeating kinds (``repeat_days`` > 0) get one response per period, where
   period = days since the match started // repeat_days;
 * a submitted response changes only where the definition has ``allow_edit_after_submit``;
-* the score of a respondent in one block is ``weight`` when they have submitted (a mentor: every
-  current mentee rated) and 0 otherwise; completion is 1.0 or 0.0 on the same rule.
+* completion is the respondent's: 1.0 when they have submitted (a mentor: every current mentee
+  rated), else 0.0;
+* the grade follows the definition's ``grading`` (``assessment_config.GRADINGS``): "completion" gives the
+  respondent ``weight`` x completion; "subject_result" gives the person rated ``weight`` x the result of
+  the latest submitted answers about them (0..1, ``answers_result``); "none" counts for nobody (0 of 0);
+* the person rated reads the answers about them only where ``shared_with_subject`` is set.
 
 ``answers`` rows keep ``{"items": {item_id: value}, "competencies": {id: value},
-"scales": {id: [low, high]}, "goals": {goal_id: {"title": ..., "value": ...}}}`` so that growth
-and reports work across blocks without loading them.
+"scales": {id: [low, high]}, "ranges": {item_id: [low, high]}, "goals": {goal_id: {"title": ...,
+"value": ...}}}`` so that growth, reports and the result work across blocks without loading them.
 """
 import csv
 import io
@@ -30,6 +34,7 @@ from xblock.scorable import Score
 from .. import compat, policy
 from ..errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationError
 from ..models import AssessmentResponse, Goal, Match, Participant
+from . import notifications
 from .programs import record_event
 
 MENTEE, MENTOR = "mentee", "mentor"
@@ -251,13 +256,17 @@ def answers_result(items, cleaned):
 
 
 def _stored(items, cleaned):
-    """The JSON kept on the row: answers, plus competency values and goal titles for growth and reports."""
-    stored = {"items": cleaned, "competencies": {}, "scales": {}}
+    """The JSON kept on the row: answers, the range of each scale answered (so that the row's result can
+    be recomputed from the row alone), competency values and goal titles for growth and reports."""
+    stored = {"items": cleaned, "competencies": {}, "scales": {}, "ranges": {}}
     goals = {}
     for item in items:
         value = cleaned.get(item["id"])
         if value is None:
             continue
+        if item.get("kind") == "scale":
+            points = [point["value"] for point in item["points"]]
+            stored["ranges"][item["id"]] = [min(points), max(points)]
         if item.get("competency"):
             points = [point["value"] for point in item["points"]]
             stored["competencies"][item["competency"]] = value
@@ -267,6 +276,38 @@ def _stored(items, cleaned):
     if goals:
         stored["goals"] = goals
     return stored
+
+
+def stored_result(answers):
+    """The result (0..1) of a row's stored answers from the ranges kept with them; None without any."""
+    answers = answers or {}
+    values, ranges = answers.get("items") or {}, answers.get("ranges") or {}
+    items = [{"id": key, "kind": "scale", "points": [{"value": low}, {"value": high}]}
+             for key, (low, high) in ranges.items()]
+    return answers_result(items, values)
+
+
+def backfill_results(assessment):
+    """Give this block's answered rows without a result the result of their answers; returns how many.
+
+    A row's own scale ranges come first; rows saved before they were kept (migration 0006 could only read
+    the kinds' default items) get them from this block's definition, goal ratings from the goal scale.
+    Rows with no scale answer keep NULL.
+    """
+    goal_item = {"kind": "scale", "points": GOAL_POINTS}
+    by_id = {item["id"]: item for item in assessment.definition["items"]}
+    changed = []
+    for response in AssessmentResponse.objects.filter(usage_key=assessment.usage_key, result__isnull=True):
+        values = answers_of(response)
+        items = [dict(by_id[key]) if key in by_id else dict(goal_item, id=key)
+                 for key in values if key in by_id or key.startswith("goal_")]
+        response.result = stored_result(response.answers)
+        if response.result is None:
+            response.result = answers_result(items, values)
+        if response.result is not None:
+            changed.append(response)
+    AssessmentResponse.objects.bulk_update(changed, ["result"], batch_size=500)
+    return len(changed)
 
 
 def answers_of(response):
@@ -336,6 +377,10 @@ def save_response(assessment, identity, subject_id, answers, submit, now=None):
         record_event(assessment.program, identity.user_id,
                      "assessment.submitted" if submit else "assessment.draft_saved", response,
                      match=target.match, kind=assessment.kind, period=target.period)
+        if submit and assessment.definition["shared_with_subject"] and target.subject.pk != respondent.pk:
+            notifications.notify(assessment.program, target.subject,
+                                 "assessment_graded" if graded_by_rating(assessment) else "assessment_shared",
+                                 respondent=respondent.shown_name(_("your mentor")))
     score, completion = grade_of(assessment, respondent)
     return SaveResult(response=response, score=score, completion=completion)
 
@@ -354,20 +399,49 @@ def completion_from(targets, responses):
     return 1.0 if submitted else 0.0
 
 
-def score_from(definition, completion):
-    """The raw score: ``weight`` earned when complete, out of ``weight``."""
-    weight = float(definition["weight"])
-    return Score(raw_earned=weight * completion, raw_possible=weight)
+def graded_weight(definition):
+    """What the block is worth in the gradebook: its weight, or 0 when it counts for nobody."""
+    return 0.0 if definition["grading"] == "none" else float(definition["weight"])
+
+
+def score_from(definition, fraction):
+    """The raw score: the graded weight times ``fraction`` (completion, or the rating's result), out of it."""
+    weight = graded_weight(definition)
+    return Score(raw_earned=weight * fraction, raw_possible=weight)
+
+
+def _answers_about(assessment, participant):
+    """The submitted answers about ``participant`` by someone else in this block, newest first."""
+    return (AssessmentResponse.objects.filter(usage_key=assessment.usage_key, subject=participant,
+                                              state=AssessmentResponse.State.SUBMITTED)
+            .exclude(respondent=participant).order_by("-submitted_at", "-pk"))
+
+
+def _about(assessment, participant):
+    """The latest submitted answers about ``participant`` by someone else (what grades them by rating)."""
+    return _answers_about(assessment, participant).first()
+
+
+def rating_result(rating):
+    """What a rating gives the person rated, 0..1 (0 when there is none or it has no scale answer)."""
+    return rating.result if rating is not None and rating.result is not None else 0.0
+
+
+def graded_by_rating(assessment):
+    """True when the block grades the person rated, by the rating (not the respondent)."""
+    return assessment.definition["grading"] == "subject_result"
 
 
 def grade_of(assessment, participant, now=None):
-    """(Score, completion) of ``participant`` in this block."""
+    """(Score, completion) of ``participant`` in this block: completion is always the respondent's."""
     if participant is None:
         return score_from(assessment.definition, 0.0), 0.0
     targets = targets_for(assessment, participant, now) if side_of(participant) == MENTOR else []
     responses = list(AssessmentResponse.objects.filter(usage_key=assessment.usage_key, respondent=participant)
                      .only("subject_id", "state"))
     completion = completion_from(targets, responses)
+    if graded_by_rating(assessment):
+        return score_from(assessment.definition, rating_result(_about(assessment, participant))), completion
     return score_from(assessment.definition, completion), completion
 
 
@@ -377,10 +451,23 @@ def grade_for_identity(assessment, identity):
 
 
 def has_submitted(assessment, identity):
-    """True when the caller has submitted at least once in this block."""
+    """True when the caller has a grade to publish here: they submitted (or, where the rating is the grade
+    of the person rated, someone submitted answers about them)."""
     participant = caller_participant(assessment.program, identity)
-    return participant is not None and AssessmentResponse.objects.filter(
+    if participant is None:
+        return False
+    if graded_by_rating(assessment):
+        return _about(assessment, participant) is not None
+    return AssessmentResponse.objects.filter(
         usage_key=assessment.usage_key, respondent=participant, state=AssessmentResponse.State.SUBMITTED).exists()
+
+
+def shared_answers(assessment, participant):
+    """The submitted answers about ``participant`` that they may read here (the program shares them), newest
+    first, each with the respondent; [] where the block does not share them."""
+    if participant is None or not assessment.definition["shared_with_subject"]:
+        return []
+    return list(_answers_about(assessment, participant).select_related("respondent"))
 
 
 def queue_rescore(assessment, identity):
@@ -392,9 +479,11 @@ def queue_rescore(assessment, identity):
     Returns ``{"queued": respondents, "task_id": id}``.
     """
     policy.require("coordinate", identity)
+    backfill_results(assessment)
+    graded = "subject_id" if graded_by_rating(assessment) else "respondent_id"
     respondents = (AssessmentResponse.objects.filter(usage_key=assessment.usage_key,
                                                      state=AssessmentResponse.State.SUBMITTED)
-                   .values("respondent_id").distinct().count())
+                   .values(graded).distinct().count())
     if not respondents:
         raise Conflict(_("Nobody has submitted this assessment yet: there is no score to recalculate."))
     task_id = compat.queue_rescore_all(assessment.usage_key)

@@ -72,6 +72,16 @@ MESSAGES = {
         gettext_lazy("You were removed from a mentoring program"),
         gettext_lazy("The course team removed you from {program}. Reason: {reason}"),
     ),
+    "assessment_shared": (
+        gettext_lazy("{respondent} shared an assessment of you"),
+        gettext_lazy("{respondent} submitted their answers about you in {program}. Open the program's "
+                     "assessments in the course to read what they said."),
+    ),
+    "assessment_graded": (
+        gettext_lazy("{respondent} rated you"),
+        gettext_lazy("{respondent} submitted their rating of you in {program}; it counts in your course grade. "
+                     "Open the assessment in the course to read it: your grade is updated when you do."),
+    ),
     "mentor_rejected": (
         gettext_lazy("About your mentor application"),
         gettext_lazy("The course team did not approve you as a mentor in {program} this time.{note}"),
