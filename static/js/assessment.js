@@ -4,18 +4,9 @@ function MentoringAssessmentBlock(runtime, element) {
     var M = window.MentoringXBlock;
     var root = M.rootOf(element);
     var gettext = M.gettext;
-    var ANNOUNCE_KEY = 'mentoring-assessment-announce';
 
-    var pending = window.sessionStorage && window.sessionStorage.getItem(ANNOUNCE_KEY);
-    if (pending) {
-        window.sessionStorage.removeItem(ANNOUNCE_KEY);
-        M.announce(root, pending);
-    }
-
-    function reloadWith(message) {
-        if (window.sessionStorage) { window.sessionStorage.setItem(ANNOUNCE_KEY, message); }
-        window.location.reload();
-    }
+    /* After submitting: say so and focus the form's "Submitted" line, the result. */
+    M.afterReload(root);
 
     /* The form's answers keyed by item id: whole numbers for scales, lists for multiple choice. */
     function collect(form) {
@@ -46,13 +37,13 @@ function MentoringAssessmentBlock(runtime, element) {
             }).then(function (result) {
                 buttons.forEach(function (button) { button.disabled = false; });
                 if (result.ok && submit) {
-                    reloadWith(gettext('Your answers are submitted. Thank you!'));
+                    M.reloadTo(root, gettext('Your answers are submitted. Thank you!'),
+                               ['done-' + form.getAttribute('data-subject')]);
                 } else if (result.ok) {
                     M.clearErrors(form);
                     M.announce(root, gettext('Your draft is saved. Submit it when you are ready.'));
                 } else {
-                    M.showErrors(form, result.body);
-                    M.announce(root, result.body.error || gettext('Your answers were not saved.'));
+                    M.showErrors(form, result.body, root);
                 }
             });
         }
@@ -93,8 +84,7 @@ function MentoringAssessmentBlock(runtime, element) {
                     });
                 }
                 return response.json().catch(function () { return {}; }).then(function (body) {
-                    M.showErrors(record, body);
-                    M.announce(root, body.error || gettext('Something went wrong. Please try again.'));
+                    M.showErrors(record, body, root);
                 });
             });
         });

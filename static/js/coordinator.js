@@ -160,15 +160,8 @@
                     buttons.forEach(function (button) { button.disabled = true; });
                     M.call(runtime, root, handler, collect(form)).then(function (result) {
                         buttons.forEach(function (button) { button.disabled = false; });
-                        if (!result.ok) {
-                            var summary = form.querySelector('.mentoring-form-error') ||
-                                region.querySelector('.mentoring-form-error');
-                            if (summary) {
-                                summary.textContent = result.body.error || gettext('Something went wrong.');
-                                summary.hidden = false;
-                                summary.focus && summary.focus();
-                            }
-                            M.announce(root, result.body.error || gettext('Something went wrong. Please try again.'));
+                        if (!result.ok) {  // once: in the form's summary (or the panel's), with links to fields
+                            M.showErrors(form.querySelector('.mentoring-form-error') ? form : region, result.body, root);
                             return;
                         }
                         var params = Object.assign({}, current);

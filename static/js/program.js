@@ -11,7 +11,7 @@ function MentoringProgramBlock(runtime, element, args) {
             M.call(runtime, root, 'join', {role: button.getAttribute('data-join')}).then(function (result) {
                 if (result.ok) {
                     M.announce(root, gettext('You joined the program. Loading your profile form…'));
-                    window.location.reload();
+                    M.reloadTo(root, gettext('You joined the program. Fill in your profile to go on.'), ['profile-title']);
                 } else {
                     button.disabled = false;
                     M.announce(root, result.body.error || gettext('Something went wrong. Please try again.'));
@@ -20,7 +20,6 @@ function MentoringProgramBlock(runtime, element, args) {
         });
     });
 
-    var ANNOUNCE_KEY = 'mentoring-announce';
     var SUCCESS = {
         request_mentor: gettext('Your request was sent. You will get an email when the mentor answers.'),
         join_queue: gettext('You are in the queue. The course team will propose a mentor.'),
@@ -32,12 +31,21 @@ function MentoringProgramBlock(runtime, element, args) {
         leave_program: gettext('You left the program.')
     };
 
-    /* After a change that reshapes the view, reload and announce what happened. */
-    var pending = window.sessionStorage && window.sessionStorage.getItem(ANNOUNCE_KEY);
-    if (pending) {
-        window.sessionStorage.removeItem(ANNOUNCE_KEY);
-        M.announce(root, pending);
-    }
+    /* Where focus goes once the view is reloaded after each action: the first of these that is shown
+       (ids are the block's DOM id + "-" + the name), so that the result and the next step are in view. */
+    var NEXT = {
+        request_mentor: ['myrequest'],
+        join_queue: ['myrequest'],
+        withdraw_request: ['suggestions', 'queue', 'profile-title'],
+        respond_request: ['mentees', 'incoming'],
+        set_paused: ['mentor-status'],
+        respond_proposal: ['mymentor', 'suggestions', 'queue'],
+        end_match: ['past', 'mentees', 'suggestions'],
+        leave_program: ['choices']
+    };
+
+    /* After a change that reshapes the view: say what happened and focus its result. */
+    M.afterReload(root);
 
     function value(input) {
         var type = input.getAttribute('data-type');
@@ -63,13 +71,13 @@ function MentoringProgramBlock(runtime, element, args) {
             buttons.forEach(function (button) { button.disabled = true; });
             M.call(runtime, root, handler, data).then(function (result) {
                 if (result.ok) {
-                    if (window.sessionStorage) { window.sessionStorage.setItem(ANNOUNCE_KEY, SUCCESS[handler] || ''); }
-                    window.location.reload();
+                    var next = NEXT[handler] || [];
+                    if (handler === 'respond_request' && data.accept === false) { next = ['incoming', 'mentees']; }
+                    M.reloadTo(root, SUCCESS[handler] || '', next);
                     return;
                 }
                 buttons.forEach(function (button) { button.disabled = false; });
-                M.showErrors(actionForm, result.body);
-                M.announce(root, result.body.error || gettext('Something went wrong. Please try again.'));
+                M.showErrors(actionForm, result.body, root);
             });
         });
     });
@@ -160,12 +168,17 @@ function MentoringProgramBlock(runtime, element, args) {
             buttons.forEach(function (button) { button.disabled = false; });
             if (result.ok) {
                 M.clearErrors(form);
+                if (result.body.profile_complete && form.getAttribute('data-complete') !== 'true') {
+                    // Newly complete: the view now has the next step (suggestions, the queue, the review).
+                    M.reloadTo(root, gettext('Your profile is saved and complete. Here is your next step.'),
+                               ['suggestions', 'queue', 'mentor-status']);
+                    return;
+                }
                 M.announce(root, result.body.profile_complete ?
                     gettext('Your profile is saved and complete.') :
                     gettext('Your draft is saved. Complete the marked fields when you are ready.'));
             } else {
-                M.showErrors(form, result.body);
-                M.announce(root, result.body.error || gettext('Your profile was not saved.'));
+                M.showErrors(form, result.body, root);
             }
         });
     }

@@ -100,8 +100,7 @@
                     return;
                 }
                 buttons.forEach(function (button) { button.disabled = false; });
-                M.showErrors(form, result.body);
-                M.announce(root, result.body.error || gettext('Something went wrong. Please try again.'));
+                M.showErrors(form, result.body, root);
             });
         }
 

@@ -1,6 +1,8 @@
 """A learner completes the before and after self-assessments and sees their growth chart."""
 from mentoring_xblock.assessment_config import COMPETENCY_PROMPTS
 
+from .test_journey_browser import wait_focus
+
 LEARNER = "learner_07"
 
 
@@ -24,6 +26,8 @@ def test_learner_completes_both_self_assessments_and_sees_growth(demo_server, br
     page.get_by_role("button", name="Submit", exact=True).click()
     page.wait_for_selector(".mentoring-form-error:not([hidden])")
     assert "Some answers need your attention." in page.inner_text(".mentoring-form-error")
+    wait_focus(page, "Some answers need your attention.")  # the summary, with a link to each question
+    assert page.locator(".mentoring-form-error a").count() == 5
     assert page.locator('[data-field="delegation"] .mentoring-field-error').is_visible()
     shots.take(page, "before-validation")
 
@@ -41,6 +45,7 @@ def test_learner_completes_both_self_assessments_and_sees_growth(demo_server, br
                 "communication": "Capable"})
     page.get_by_role("button", name="Submit", exact=True).click()
     page.get_by_text("Your answers are submitted. Thank you!").wait_for()
+    wait_focus(page, "✓ Submitted on")  # the result of the action, in view (before: the page body)
     assert "Submitted on" in page.inner_text(".mentoring-submitted")
     assert "2 · Beginning" in page.inner_text(".mentoring-answers")
     assert page.get_by_role("button", name="Submit", exact=True).count() == 0

@@ -6,24 +6,61 @@ def program_page(server, person):
     return f"{server.url}/scenario/mentoring_program.0/?student={person}"
 
 
+FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) { return null; }
+  const box = el.getBoundingClientRect();
+  return {text: (el.innerText || el.value || '').trim().slice(0, 120), tag: el.tagName,
+          inView: box.top >= -1 && box.bottom <= window.innerHeight + 1};  // sub-pixel scrolling
+}"""
+
+
+def focused(page):
+    """The focused element's text and whether it is on screen (None when focus fell to the page body)."""
+    return page.evaluate(FOCUSED)
+
+
+def wait_focus(page, text):
+    """Wait until the focused element's text starts with ``text`` and it is on screen; return it."""
+    page.wait_for_function("""t => {
+      const el = document.activeElement;
+      if (!el || !(el.innerText || '').trim().startsWith(t)) { return false; }
+      const box = el.getBoundingClientRect();
+      return box.top >= -1 && box.bottom <= window.innerHeight + 1;
+    }""", arg=text)
+    return focused(page)
+
+
 def test_learner_requests_a_suggested_mentor_and_the_mentor_accepts(demo_server, browser, shots):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(program_page(demo_server, "browser_learner"))
     page.wait_for_selector("text=How would you like to take part?")
     shots.take(page, "first-visit")
 
-    # Join with the keyboard.
+    # Join with the keyboard: focus lands on the profile form's heading (before: the page body).
     page.get_by_role("button", name="Find a mentor").focus()
     page.keyboard.press("Enter")
     page.wait_for_selector("form.mentoring-profile")
+    wait_focus(page, "Your profile")
+    page.locator(".mentoring-status", has_text="Fill in your profile to go on.").wait_for()
     shots.take(page, "empty-profile")
 
-    # A complete save without answers shows what to fix, next to each field.
+    # A complete save without answers shows what to fix once: a summary with a link to each field, and the
+    # message under each field; focus goes to the summary.
     page.get_by_role("button", name="Save profile").click()
     page.wait_for_selector(".mentoring-form-error:not([hidden])")
-    assert "Some answers need your attention." in page.inner_text(".mentoring-form-error")
+    summary = page.locator("form.mentoring-profile .mentoring-form-error")
+    assert "Some answers need your attention." in summary.inner_text()
+    wait_focus(page, "Some answers need your attention.")
+    assert "need your attention" not in page.locator(".mentoring-status").inner_text()  # not said twice
     assert page.locator('[data-field="answers.goals"] .mentoring-field-error').is_visible()
     assert page.locator('[data-field="consent"] .mentoring-field-error').is_visible()
+    links = summary.locator("a")
+    assert links.count() >= 3
+    consent_link = summary.locator("a", has_text="Agree to share your profile")
+    consent_link.first.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.name") == "consent"
     shots.take(page, "validation-messages")
 
     page.get_by_label("Delegation").check()
@@ -36,10 +73,10 @@ def test_learner_requests_a_suggested_mentor_and_the_mentor_accepts(demo_server,
     page.get_by_label("About you (shown to mentors)").fill("New team lead <b>learning</b> to delegate.")
     page.locator('input[name="consent"]').check()
     page.get_by_role("button", name="Save profile").click()
-    page.wait_for_selector("text=Your profile is saved and complete.")
-
-    page.reload()
-    page.wait_for_selector("text=Mentors suggested for you")
+    # The newly complete profile leads on: the suggestions appear, focused and in view (before: the learner
+    # stayed on the form and had to reload).
+    wait_focus(page, "Mentors suggested for you")
+    page.locator(".mentoring-status", has_text="Your profile is saved and complete.").wait_for()
     cards = page.locator(".mentoring-card")
     assert cards.count() >= 1
     first = cards.first
@@ -50,6 +87,7 @@ def test_learner_requests_a_suggested_mentor_and_the_mentor_accepts(demo_server,
     first.get_by_label("A short message (optional)").fill("I would love help with delegation.")
     first.get_by_role("button", name=f"Ask {mentor_name} to mentor me").click()
     page.wait_for_selector(f"text=You asked {mentor_name} to be your mentor")
+    wait_focus(page, "Your request")
     shots.take(page, "request-pending")
 
     (mentor_username,), = demo_server.query(
@@ -69,6 +107,7 @@ def test_learner_requests_a_suggested_mentor_and_the_mentor_accepts(demo_server,
     mentor_page.wait_for_selector(".mentoring-pair", state="visible")
     assert "browser_learner" in mentor_page.inner_text(".mentoring-pair")
     mentor_page.locator(".mentoring-status", has_text="Your answer was sent.").wait_for()
+    wait_focus(mentor_page, "Your mentees")
     shots.take(mentor_page, "mentor-sees-pair")
 
     page.goto(program_page(demo_server, "browser_learner"))
