@@ -257,7 +257,8 @@ def answers_result(items, cleaned):
 
 def _stored(items, cleaned):
     """The JSON kept on the row: answers, the range of each scale answered (so that the row's result can
-    be recomputed from the row alone), competency values and goal titles for growth and reports."""
+    be recomputed from the row alone), competency values and goal titles for growth and reports.
+    """
     stored = {"items": cleaned, "competencies": {}, "scales": {}, "ranges": {}}
     goals = {}
     for item in items:
@@ -452,7 +453,8 @@ def grade_for_identity(assessment, identity):
 
 def has_submitted(assessment, identity):
     """True when the caller has a grade to publish here: they submitted (or, where the rating is the grade
-    of the person rated, someone submitted answers about them)."""
+    of the person rated, someone submitted answers about them).
+    """
     participant = caller_participant(assessment.program, identity)
     if participant is None:
         return False
@@ -464,7 +466,8 @@ def has_submitted(assessment, identity):
 
 def shared_answers(assessment, participant):
     """The submitted answers about ``participant`` that they may read here (the program shares them), newest
-    first, each with the respondent; [] where the block does not share them."""
+    first, each with the respondent; [] where the block does not share them.
+    """
     if participant is None or not assessment.definition["shared_with_subject"]:
         return []
     return list(_answers_about(assessment, participant).select_related("respondent"))

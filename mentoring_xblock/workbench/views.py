@@ -2,7 +2,9 @@
 from django.http import HttpResponse
 from django.template import engines
 
-from ..models import Participant
+from ..demo import DEMO_SLUG
+from ..demo_story import WHO_TO_TRY
+from ..models import Match, Participant
 
 # A page of the demo only (English, not translated: the blocks themselves are).
 PAGE = """<!DOCTYPE html>
@@ -15,6 +17,12 @@ a{color:#0b5cad}a:focus-visible{outline:3px solid #f2a900}li{margin:.3rem 0}
 <body><main>
 <h1>Mentoring XBlock demo</h1>
 <p>The workbench runs the blocks as they run in a course unit. Pick who you want to be:</p>
+{% if story %}<h2>Who to try</h2>
+<p>The program is lived in: pairs at every stage, a published matching run, a draft, check-ins good and bad.
+Reset it with <code>make demo-reset</code>.</p>
+<ul>{% for username, what in story %}
+<li><a href="/scenario/mentoring_program.0/?student={{ username|urlencode }}">{{ username }}</a>: {{ what }}</li>{% endfor %}
+</ul>{% endif %}
 <h2>Program block</h2>
 <ul>
 <li><a href="/scenario/mentoring_program.0/?student=coordinator">Coordinator (course staff)</a></li>
@@ -44,7 +52,9 @@ def demo_index(request):
     assessments = sorted((key, scenario.description) for key, scenario in get_scenarios().items()
                          if key.startswith("mentoring_assessment."))
     template = engines["django"].from_string(PAGE)
+    lived_in = Match.objects.filter(program__slug=DEMO_SLUG).exists()
     return HttpResponse(template.render({
+        "story": WHO_TO_TRY if lived_in else [],
         "mentors": [name for name, is_mentee in usernames if not is_mentee][:10],
         "learners": [name for name, is_mentee in usernames if is_mentee][:10],
         "assessments": assessments,

@@ -76,7 +76,7 @@ def _free_port():
 class DemoServer:
     """The demo (migrated, seeded) served by runserver in a child process, on its own SQLite file."""
 
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, story=False):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.database = tmp_path / "browser.sqlite3"
@@ -86,7 +86,8 @@ class DemoServer:
                    PYTHONPATH=str(ROOT))
         self.log = open(tmp_path / "server.log", "w", encoding="utf-8")  # noqa: SIM115  pylint: disable=consider-using-with
         self.process = subprocess.Popen(  # pylint: disable=consider-using-with
-            [sys.executable, "-m", "mentoring_xblock.workbench.serve", "--port", str(self.port)],
+            [sys.executable, "-m", "mentoring_xblock.workbench.serve", "--port", str(self.port)]
+            + ([] if story else ["--empty"]),
             cwd=tmp_path, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -121,7 +122,16 @@ class DemoServer:
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
+    """The demo with its people only: each test walks a program from its start."""
     server = DemoServer(tmp_path_factory.mktemp("demo"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def lived_in_server(tmp_path_factory):
+    """The demo as ``make demo`` serves it: people, pairs at every stage, runs and check-ins."""
+    server = DemoServer(tmp_path_factory.mktemp("lived-in"), story=True)
     yield server
     server.stop()
 

@@ -1,4 +1,7 @@
-"""Seed the demo leadership program: a coordinator, mentors (approved) and learners with full profiles."""
+"""Seed the demo leadership program: a coordinator, approved mentors, learners with full profiles, and a story.
+
+Unless ``--empty``, the story is lived in: pairs at every stage, a published run, a draft, check-ins good and bad.
+"""
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -7,6 +10,7 @@ from opaque_keys.edx.keys import CourseKey
 
 from ...conf import setting
 from ...demo import DEMO_SLUG, demo_people, leadership_config
+from ...demo_story import seed_story
 from ...identity import Identity
 from ...models import Program
 from ...services.coordination import review_mentor
@@ -25,6 +29,8 @@ class Command(BaseCommand):
         parser.add_argument("--mentors", type=int, default=10)
         parser.add_argument("--course", default=None, help="Course key (default: the workbench demo course).")
         parser.add_argument("--reset", action="store_true", help="Delete the demo program's data first.")
+        parser.add_argument("--empty", action="store_true",
+                            help="Only the people: no pairs, requests, runs or answers (the browser tests start so).")
         parser.add_argument("--send-email", action="store_true",
                             help="Email the made-up people (by default seeding sends no email).")
 
@@ -62,5 +68,7 @@ class Command(BaseCommand):
                     if person["role"] == "mentor":
                         review_mentor(program, staff, participant.pk, True)
                     created += 1
+            story = not options["empty"] and seed_story(program, staff)
         self.stdout.write(f"Demo program {program}: {created} participants added "
-                          f"({program.participants.count()} in all).")
+                          f"({program.participants.count()} in all)"
+                          + ("; pairs, requests, runs and check-ins seeded." if story else "."))
