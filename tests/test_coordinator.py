@@ -844,8 +844,8 @@ def test_results_missing_from_old_custom_check_ins_are_filled_on_recalculation(p
     from .harness import block_as
     pair = active_pairs(program_usage, cohort)[0]
     items = [{"id": "pace", "kind": "scale", "prompt": "Our pace is right.",
-              "points": [{"value": 0, "label": "No"}, {"value": 1, "label": "Somewhat"}, {"value": 2, "label": "Rather"},
-                         {"value": 3, "label": "Yes"}]}]
+              "points": [{"value": 0, "label": "No"}, {"value": 1, "label": "Somewhat"},
+                         {"value": 2, "label": "Rather"}, {"value": 3, "label": "Yes"}]}]
     usage = parse_olx_items(items)
     call(usage, pair.mentee.username, "save_response", {"answers": {"pace": 1}, "submit": True})
     row = AssessmentResponse.objects.get(match=pair, kind="checkin")

@@ -256,8 +256,10 @@ def answers_result(items, cleaned):
 
 
 def _stored(items, cleaned):
-    """The JSON kept on the row: answers, the range of each scale answered (so that the row's result can
-    be recomputed from the row alone), competency values and goal titles for growth and reports.
+    """The JSON kept on the row: answers, the range of each scale answered, competencies and goal titles.
+
+    The ranges let the row's result be recomputed from the row alone; competency values and goal titles
+    serve growth and reports.
     """
     stored = {"items": cleaned, "competencies": {}, "scales": {}, "ranges": {}}
     goals = {}
@@ -452,8 +454,9 @@ def grade_for_identity(assessment, identity):
 
 
 def has_submitted(assessment, identity):
-    """True when the caller has a grade to publish here: they submitted (or, where the rating is the grade
-    of the person rated, someone submitted answers about them).
+    """True when the caller has a grade to publish here.
+
+    They submitted, or (where the rating is the grade of the person rated) someone submitted answers about them.
     """
     participant = caller_participant(assessment.program, identity)
     if participant is None:
@@ -465,8 +468,9 @@ def has_submitted(assessment, identity):
 
 
 def shared_answers(assessment, participant):
-    """The submitted answers about ``participant`` that they may read here (the program shares them), newest
-    first, each with the respondent; [] where the block does not share them.
+    """The submitted answers about ``participant`` that they may read here, newest first, with the respondent.
+
+    Empty where the block does not share them (``shared_with_subject``).
     """
     if participant is None or not assessment.definition["shared_with_subject"]:
         return []

@@ -21,7 +21,8 @@ a{color:#0b5cad}a:focus-visible{outline:3px solid #f2a900}li{margin:.3rem 0}
 <p>The program is lived in: pairs at every stage, a published matching run, a draft, check-ins good and bad.
 Reset it with <code>make demo-reset</code>.</p>
 <ul>{% for username, what in story %}
-<li><a href="/scenario/mentoring_program.0/?student={{ username|urlencode }}">{{ username }}</a>: {{ what }}</li>{% endfor %}
+<li><a href="/scenario/mentoring_program.0/?student={{ username|urlencode }}">{{ username }}</a>: {{ what }}</li>
+{% endfor %}
 </ul>{% endif %}
 <h2>Program block</h2>
 <ul>
