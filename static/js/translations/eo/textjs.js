@@ -28,20 +28,21 @@
     "This export is large: it is being prepared. A download link will appear here.": "Thïs éxpört ïs lärgé: ït ïs ßéïng prépäréd. À döwnlöäd lïnk wïll äppéär héré. Ⱡ'σяєм ιρѕυм ∂σłσя ѕιт αмєт, ¢σηѕє¢тєт#",
     "Working…": "Wörkïng… Ⱡ'σяєм ιρѕυм ∂#",
     "You are in the queue. The course team will propose a mentor.": "Ýöü äré ïn thé qüéüé. Thé çöürsé téäm wïll pröpösé ä méntör. Ⱡ'σяєм ιρѕυм ∂σłσя ѕιт αмєт, ¢σηѕє¢тєтυя α#",
+    "You joined the program. Fill in your profile to go on.": "Ýöü jöïnéd thé prögräm. Fïll ïn ýöür pröfïlé tö gö ön. Ⱡ'σяєм ιρѕυм ∂σłσя ѕιт αмєт, ¢σηѕє¢тєтυя α#",
     "You joined the program. Loading your profile form…": "Ýöü jöïnéd thé prögräm. Löädïng ýöür pröfïlé förm… Ⱡ'σяєм ιρѕυм ∂σłσя ѕιт αмєт, ¢σηѕє¢тєтυя α#",
     "You left the program.": "Ýöü léft thé prögräm. Ⱡ'σяєм ιρѕυм ∂σłσя ѕιт αмєт, #",
     "Your answer was sent to the course team.": "Ýöür änswér wäs sént tö thé çöürsé téäm. Ⱡ'σяєм ιρѕυм ∂σłσя ѕιт αмєт, ¢σηѕє¢тєтυя#",
     "Your answer was sent.": "Ýöür änswér wäs sént. Ⱡ'σяєм ιρѕυм ∂σłσя ѕιт αмєт, #",
     "Your answers are submitted. Thank you!": "Ýöür änswérs äré süßmïttéd. Thänk ýöü! Ⱡ'σяєм ιρѕυм ∂σłσя ѕιт αмєт, ¢σηѕє¢тєтυя#",
-    "Your answers were not saved.": "Ýöür änswérs wéré nöt sävéd. Ⱡ'σяєм ιρѕυм ∂σłσя ѕιт αмєт, ¢σηѕє¢#",
     "Your draft is saved. Complete the marked fields when you are ready.": "Ýöür dräft ïs sävéd. Çömplété thé märkéd fïélds whén ýöü äré réädý. Ⱡ'σяєм ιρѕυм ∂σłσя ѕιт αмєт, ¢σηѕє¢тєтυя #",
     "Your draft is saved. Submit it when you are ready.": "Ýöür dräft ïs sävéd. Süßmït ït whén ýöü äré réädý. Ⱡ'σяєм ιρѕυм ∂σłσя ѕιт αмєт, ¢σηѕє¢тєтυя α#",
     "Your export is ready to download.": "Ýöür éxpört ïs réädý tö döwnlöäd. Ⱡ'σяєм ιρѕυм ∂σłσя ѕιт αмєт, ¢σηѕє¢тє#",
     "Your mentoring availability was updated.": "Ýöür méntörïng äväïläßïlïtý wäs üpdätéd. Ⱡ'σяєм ιρѕυм ∂σłσя ѕιт αмєт, ¢σηѕє¢тєтυя#",
     "Your profile is saved and complete.": "Ýöür pröfïlé ïs sävéd änd çömplété. Ⱡ'σяєм ιρѕυм ∂σłσя ѕιт αмєт, ¢σηѕє¢тєт#",
-    "Your profile was not saved.": "Ýöür pröfïlé wäs nöt sävéd. Ⱡ'σяєм ιρѕυм ∂σłσя ѕιт αмєт, ¢σηѕє#",
+    "Your profile is saved and complete. Here is your next step.": "Ýöür pröfïlé ïs sävéd änd çömplété. Héré ïs ýöür néxt stép. Ⱡ'σяєм ιρѕυм ∂σłσя ѕιт αмєт, ¢σηѕє¢тєтυя α#",
     "Your request was sent. You will get an email when the mentor answers.": "Ýöür réqüést wäs sént. Ýöü wïll gét än émäïl whén thé méntör änswérs. Ⱡ'σяєм ιρѕυм ∂σłσя ѕιт αмєт, ¢σηѕє¢тєтυя #",
-    "Your request was withdrawn.": "Ýöür réqüést wäs wïthdräwn. Ⱡ'σяєм ιρѕυм ∂σłσя ѕιт αмєт, ¢σηѕє#"
+    "Your request was withdrawn.": "Ýöür réqüést wäs wïthdräwn. Ⱡ'σяєм ιρѕυм ∂σłσя ѕιт αмєт, ¢σηѕє#",
+    "{field} — {problem}": "{field} — {problem} Ⱡ'σяєм ιρѕυм ∂σł#"
 };
     var i18n = globals.MentoringXBlockI18N = {};
     i18n.catalog = catalog;

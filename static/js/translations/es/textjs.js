@@ -28,20 +28,21 @@
     "This export is large: it is being prepared. A download link will appear here.": "Esta exportación es grande: se está preparando. Aquí aparecerá un enlace de descarga.",
     "Working…": "Procesando…",
     "You are in the queue. The course team will propose a mentor.": "Estás en la cola. El equipo del curso te propondrá un mentor.",
+    "You joined the program. Fill in your profile to go on.": "Te has unido al programa. Completa tu perfil para continuar.",
     "You joined the program. Loading your profile form…": "Te has unido al programa. Cargando el formulario de tu perfil…",
     "You left the program.": "Has dejado el programa.",
     "Your answer was sent to the course team.": "Se envió tu respuesta al equipo del curso.",
     "Your answer was sent.": "Se envió tu respuesta.",
     "Your answers are submitted. Thank you!": "Tus respuestas se han enviado. ¡Gracias!",
-    "Your answers were not saved.": "Tus respuestas no se guardaron.",
     "Your draft is saved. Complete the marked fields when you are ready.": "Tu borrador está guardado. Completa los campos marcados cuando estés listo.",
     "Your draft is saved. Submit it when you are ready.": "Tu borrador está guardado. Envíalo cuando estés listo.",
     "Your export is ready to download.": "Tu exportación está lista para descargar.",
     "Your mentoring availability was updated.": "Se actualizó tu disponibilidad como mentor.",
     "Your profile is saved and complete.": "Tu perfil está guardado y completo.",
-    "Your profile was not saved.": "Tu perfil no se guardó.",
+    "Your profile is saved and complete. Here is your next step.": "Tu perfil está guardado y completo. Este es tu siguiente paso.",
     "Your request was sent. You will get an email when the mentor answers.": "Se envió tu solicitud. Recibirás un correo cuando el mentor responda.",
-    "Your request was withdrawn.": "Se retiró tu solicitud."
+    "Your request was withdrawn.": "Se retiró tu solicitud.",
+    "{field} — {problem}": "{field} — {problem}"
 };
     var i18n = globals.MentoringXBlockI18N = {};
     i18n.catalog = catalog;
