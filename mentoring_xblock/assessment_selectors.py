@@ -75,7 +75,8 @@ def _shared(assessment, response):
     points = [{"value": p["value"], "label": _(p["label"])} for p in service.GOAL_POINTS]
     items = [{"id": f"goal_{goal_id}", "kind": "scale", "prompt": goal["title"], "goal": int(goal_id),
               "points": points} for goal_id, goal in goals.items()] + list(assessment.definition["items"])
-    return {"respondent": response.respondent.shown_name(_("your mentor")), "submitted_at": response.submitted_at,
+    fallback = _("your mentor") if service.side_of(response.respondent) == service.MENTOR else _("your mentee")
+    return {"respondent": response.respondent.shown_name(fallback), "submitted_at": response.submitted_at,
             "items": [{"prompt": item["prompt"], "display": _display(item, answers.get(item["id"]))}
                       for item in items if answers.get(item["id"]) not in (None, "", [])]}
 

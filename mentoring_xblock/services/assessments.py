@@ -383,7 +383,8 @@ def save_response(assessment, identity, subject_id, answers, submit, now=None):
         if submit and assessment.definition["shared_with_subject"] and target.subject.pk != respondent.pk:
             notifications.notify(assessment.program, target.subject,
                                  "assessment_graded" if graded_by_rating(assessment) else "assessment_shared",
-                                 respondent=respondent.shown_name(_("your mentor")))
+                                 respondent=respondent.shown_name(
+                                     _("your mentor") if side_of(respondent) == MENTOR else _("your mentee")))
     score, completion = grade_of(assessment, respondent)
     return SaveResult(response=response, score=score, completion=completion)
 
