@@ -258,6 +258,56 @@ class TestGradesGoToTheRightUser(MentoringLmsTestCase):
         assert (subsection.graded_total.earned, subsection.graded_total.possible) == (2.0, 2.0)
 
 
+class TestGradedByTheRating(MentoringLmsTestCase):
+    """A mentor's rating as the mentee's grade: the mentor's request grades nobody; the mentee's view grades them."""
+
+    def test_the_rating_lands_in_the_mentees_gradebook_not_the_mentors(self):
+        from mentoring_xblock.models import Match
+        from mentoring_xblock.services import mentorship
+
+        mentor_user = UserFactory(username="mentor_one")
+        CourseEnrollmentFactory(user=mentor_user, course_id=self.course_key)
+        with self.captureOnCommitCallbacks(execute=True):
+            rating = self.mentoring.update(self.mentoring.assessment, definition={
+                "kind": "mentor_rates_mentee", "weight": 4.0, "grading": "subject_result"})
+        for user, role in ((self.learner, "mentee"), (mentor_user, "mentor")):
+            status, body = self.handler(user, self.mentoring.program, "join", {"role": role})
+            assert status == 200, body
+        program = Program.objects.get(course_key=self.course_key, slug=SLUG)
+        mentee = Participant.objects.get(program=program, user_id=self.learner.id)
+        mentor = Participant.objects.get(program=program, user_id=mentor_user.id)
+        Participant.objects.filter(pk=mentor.pk).update(mentor_status="approved", capacity=2)
+        mentor.refresh_from_db()
+        mentorship.open_match(program, mentor, mentee, Match.Origin.COORDINATOR, Match.State.ACTIVE, None)
+
+        definition = clean_definition(rating.definition)
+        level = {item["id"]: 4 for item in definition["items"] if item["kind"] == "scale"}  # 4 on the 1..6 scale
+        status, body = self.handler(mentor_user, rating, "save_response",
+                                    {"subject_id": mentee.pk, "answers": level, "submit": True})
+        assert status == 200, body
+        mentor_row = self.student_module(mentor_user, rating)
+        assert mentor_row is None or mentor_row.grade is None, "the mentor was graded for the mentee's rating"
+
+        expected = 4.0 * (4 - 1) / (6 - 1)  # independently: 4 on 1..6 is 3/5 of the way, times the weight
+        response = self.render(self.learner, rating)
+        assert response.status_code == 200
+        assert "What was said about you" in response.content.decode()
+        row = self.student_module(self.learner, rating)
+        assert row is not None and abs(row.grade - expected) < 1e-9 and row.max_grade == 4.0
+        assert self.assessment_score(self.learner) == (expected, 4.0)
+        assert self.assessment_score(mentor_user) in (None, (0.0, 4.0))
+
+        # The instructor dashboard's rescore of the mentee republishes their grade from the rating.
+        self.login(self.instructor)
+        url = reverse("rescore_problem", kwargs={"course_id": str(self.course_key)})
+        response = self.client.post(url, {"problem_to_reset": str(rating.location),
+                                          "unique_student_identifier": self.learner.username,
+                                          "only_if_higher": False})
+        assert response.status_code == 200, response.content
+        task = InstructorTask.objects.get(course_id=self.course_key, task_type="rescore_problem")
+        assert task.task_state == "SUCCESS" and json.loads(task.task_output)["succeeded"] == 1, task.task_output
+
+
 class TestGradesTransformer(MentoringLmsTestCase):
     """At course publish the grades transformer collects each scored block's max_score (None breaks grading)."""
 
