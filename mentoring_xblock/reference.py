@@ -4,6 +4,7 @@ import functools
 import zoneinfo
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # ISO 639-1 codes of the languages a profile can list, with translatable names.
 LANGUAGES = {
@@ -17,6 +18,11 @@ LANGUAGES = {
 
 HOURS_PER_WEEK = 168
 DAY_NAMES = (_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday"))
+# The same, shortened where a phone has no room for the full names (the full name is still read out).
+DAY_SHORT_NAMES = (pgettext_lazy("weekday, short", "Mon"), pgettext_lazy("weekday, short", "Tue"),
+                   pgettext_lazy("weekday, short", "Wed"), pgettext_lazy("weekday, short", "Thu"),
+                   pgettext_lazy("weekday, short", "Fri"), pgettext_lazy("weekday, short", "Sat"),
+                   pgettext_lazy("weekday, short", "Sun"))
 
 
 @functools.lru_cache(maxsize=1)

@@ -7,7 +7,7 @@ from . import policy
 from .conf import setting
 from .models import Match, MentorshipRequest, Participant
 from .program_config import question_label, questions_for
-from .reference import DAY_NAMES, LANGUAGES, language_name, time_zone_choices
+from .reference import DAY_NAMES, DAY_SHORT_NAMES, LANGUAGES, language_name, time_zone_choices
 from .services import matching as matching_service
 from .services import notifications
 from .services.matching import reason_sentences
@@ -213,7 +213,7 @@ def form_choices(config):
                 "label": _("{day}, {start}:00 to {end}:00").format(
                     day=day, start=f"{block['start']:02d}", end=f"{block['start'] + HOURS_PER_BLOCK:02d}"),
             })
-        days.append({"name": str(day), "cells": cells})
+        days.append({"name": str(day), "short": str(DAY_SHORT_NAMES[index]), "cells": cells})
     most = min(config["capacity_max"], setting("MENTORING_MAX_MENTOR_CAPACITY"))
     return {
         "languages": sorted(((code, str(name)) for code, name in LANGUAGES.items()), key=lambda item: item[1]),

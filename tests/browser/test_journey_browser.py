@@ -44,6 +44,16 @@ def test_learner_requests_a_suggested_mentor_and_the_mentor_accepts(demo_server,
     wait_focus(page, "Your profile")
     page.locator(".mentoring-status", has_text="Fill in your profile to go on.").wait_for()
     shots.take(page, "empty-profile")
+    # The weekly grid on the narrowest phone: every day named in full to a screen reader, shown short, never cut.
+    page.set_viewport_size({"width": 320, "height": 900})
+    days = page.evaluate("""() => Array.from(document.querySelectorAll('.mentoring-availability th[scope=row]'))
+      .map(th => ({shown: Array.from(th.children).filter(span => span.getBoundingClientRect().width > 1)
+                             .map(span => span.textContent).join(''),
+                   cut: th.scrollWidth > th.clientWidth + 1,
+                   read: th.querySelector('.mentoring-day-long').textContent}))""")
+    assert [day["shown"] for day in days] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], days
+    assert not any(day["cut"] for day in days) and days[1]["read"] == "Tuesday", days
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # A complete save without answers shows what to fix once: a summary with a link to each field, and the
     # message under each field; focus goes to the summary.
