@@ -33,8 +33,12 @@ def usage_key_for(block):
     try:
         return UsageKey.from_string(str(usage_id))
     except InvalidKeyError:
-        block_id = _UNSAFE.sub("_", str(usage_id))[:200]
-        return course_key_for(block).make_usage_key(block.scope_ids.block_type, block_id)
+        return runtime_usage_key(course_key_for(block), block.scope_ids.block_type, usage_id)
+
+
+def runtime_usage_key(course_key, block_type, usage_id):
+    """The UsageKey standing for a runtime's own usage id (the workbench's) in ``course_key``."""
+    return course_key.make_usage_key(block_type, _UNSAFE.sub("_", str(usage_id))[:200])
 
 
 def get_user_by_id(user_id):

@@ -20,6 +20,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from . import compat
 from .assessment_config import COMPETENCY_PROMPTS, clean_definition
 from .identity import Identity
 from .models import ActivityEvent, Match, MatchingRun, Meeting, Message, Participant, RunProposal
@@ -38,7 +39,14 @@ WHO_TO_TRY = [
     ("learner_05", "Mentee proposed a mentor by the course team's run: accept or ask for another"),
     ("learner_21", "Mentee still looking: suggestions with reasons, or the course team's queue"),
 ]
-STORY_USAGE = "story_{kind}"  # the usage key (block id) of the story's answers: "earlier units" of the course
+# The story's answers belong to the demo's assessment blocks: the workbench names each scenario's block by its
+# title (``MentoringAssessmentBlock.workbench_scenarios``; tests/test_demo_story.py checks these are its names).
+SCENARIO_USAGE_IDS = {
+    "checkin": "mentoring-assessment-monthly-relationship-check-in.mentoring_assessment.d0.u0",
+    "mentor_rates_mentee": "mentoring-assessment-mentors-rate-your-mentees-growth.mentoring_assessment.d0.u0",
+}
+SCENARIO_DEFINITIONS = {"checkin": {"kind": "checkin", "repeat_days": 30}, "mentor_rates_mentee": {
+    "kind": "mentor_rates_mentee"}}
 
 
 def _identity(program, username):
@@ -51,8 +59,8 @@ def _participant(program, username):
 
 
 def _assessment(program, kind):
-    key = program.course_key.make_usage_key("mentoring_assessment", STORY_USAGE.format(kind=kind))
-    return assessments.Assessment(program, key, clean_definition({"kind": kind}))
+    key = compat.runtime_usage_key(program.course_key, "mentoring_assessment", SCENARIO_USAGE_IDS[kind])
+    return assessments.Assessment(program, key, clean_definition(SCENARIO_DEFINITIONS[kind]))
 
 
 def _days_ago(days):

@@ -49,6 +49,20 @@ def test_the_story_has_pairs_at_every_stage_and_seeds_once(mailoutbox):
 
 
 @pytest.mark.django_db
+def test_the_story_answers_belong_to_the_demo_assessment_blocks():
+    """The usage ids the story writes under are the ones the workbench gives the demo's assessment scenarios."""
+    from workbench.scenarios import get_scenarios
+
+    from mentoring_xblock.demo_story import SCENARIO_DEFINITIONS, SCENARIO_USAGE_IDS
+    scenarios = {s.usage_id: s.xml for key, s in get_scenarios().items() if key.startswith("mentoring_assessment.")}
+    for kind, usage_id in SCENARIO_USAGE_IDS.items():
+        assert usage_id in scenarios, (kind, sorted(scenarios))
+        assert f'kind="{kind}"' in scenarios[usage_id]
+        if SCENARIO_DEFINITIONS[kind].get("repeat_days"):
+            assert f'repeat_days="{SCENARIO_DEFINITIONS[kind]["repeat_days"]}"' in scenarios[usage_id]
+
+
+@pytest.mark.django_db
 def test_an_empty_demo_has_only_people():
     call_command("mentoring_seed_demo", empty=True)
     assert Participant.objects.count() == 50

@@ -28,6 +28,13 @@ def test_the_start_page_and_each_person_of_the_story(lived_in_server, browser, s
     assert "Welcome! Let's start with what you want from this." in mentee.inner_text(".mentoring-pair")
     shots.take(mentee, "mentee-in-a-pair")
 
+    # The mentee reads what their mentor said about them in the rating block (shared by default).
+    mentee.goto(f"{lived_in_server.url}/scenario/mentoring_assessment.2/?student=learner_01")
+    mentee.get_by_role("heading", name="What was said about you").wait_for()
+    said = mentee.inner_text(".mentoring-shared")
+    assert "Clear progress in delegating; next, feedback." in said and "3 · Developing" in said
+    shots.take(mentee, "mentee-reads-the-rating")
+
     # The mentor with a request waiting, with the mentee's message.
     mentor = browser.new_page(viewport={"width": 1280, "height": 900})
     mentor.goto(program_page(lived_in_server, "mentor_03"))
