@@ -103,6 +103,18 @@ class MentoringLmsTestCase(ModuleStoreTestCase):
         course_grade = CourseGradeFactory().read(user, self.mentoring.course)
         return course_grade, course_grade.subsection_grades[self.mentoring.sequential.location]
 
+    def dashboard_rescore(self, block, learner):
+        """The instructor dashboard's rescore of ``learner``'s answer to ``block`` (an instructor task, run)."""
+        self.login(self.instructor)
+        url = reverse("rescore_problem", kwargs={"course_id": str(self.course_key)})
+        response = self.client.post(url, {"problem_to_reset": str(block.location),
+                                          "unique_student_identifier": learner.username, "only_if_higher": False})
+        assert response.status_code == 200, response.content
+        task = InstructorTask.objects.get(course_id=self.course_key, task_type="rescore_problem")
+        assert task.task_state == "SUCCESS", task.task_output
+        assert json.loads(task.task_output)["succeeded"] == 1, task.task_output
+        return task
+
     def assessment_score(self, user):
         """(earned, possible) of the assessment block in ``user``'s course grade."""
         course_grade = CourseGradeFactory().read(user, self.mentoring.course)
@@ -239,15 +251,7 @@ class TestGradesGoToTheRightUser(MentoringLmsTestCase):
         with modulestore().branch_setting(ModuleStoreEnum.Branch.published_only, self.course_key):
             assert modulestore().get_item(assessment.location).weight == 2.0
 
-        self.login(self.instructor)
-        url = reverse("rescore_problem", kwargs={"course_id": str(self.course_key)})
-        response = self.client.post(url, {"problem_to_reset": str(assessment.location),
-                                          "unique_student_identifier": self.learner.username,
-                                          "only_if_higher": False})
-        assert response.status_code == 200, response.content
-        task = InstructorTask.objects.get(course_id=self.course_key, task_type="rescore_problem")
-        assert task.task_state == "SUCCESS", task.task_output
-        assert json.loads(task.task_output)["succeeded"] == 1, task.task_output
+        self.dashboard_rescore(assessment, self.learner)
 
         row = self.student_module(self.learner, assessment)
         assert (row.grade, row.max_grade) == (2.0, 2.0)
@@ -298,14 +302,9 @@ class TestGradedByTheRating(MentoringLmsTestCase):
         assert self.assessment_score(mentor_user) in (None, (0.0, 4.0))
 
         # The instructor dashboard's rescore of the mentee republishes their grade from the rating.
-        self.login(self.instructor)
-        url = reverse("rescore_problem", kwargs={"course_id": str(self.course_key)})
-        response = self.client.post(url, {"problem_to_reset": str(rating.location),
-                                          "unique_student_identifier": self.learner.username,
-                                          "only_if_higher": False})
-        assert response.status_code == 200, response.content
-        task = InstructorTask.objects.get(course_id=self.course_key, task_type="rescore_problem")
-        assert task.task_state == "SUCCESS" and json.loads(task.task_output)["succeeded"] == 1, task.task_output
+        self.dashboard_rescore(rating, self.learner)
+        row = self.student_module(self.learner, rating)
+        assert abs(row.grade - expected) < 1e-9 and row.max_grade == 4.0
 
 
 class TestGradesTransformer(MentoringLmsTestCase):
