@@ -39,8 +39,8 @@ function MentoringProgramBlock(runtime, element, args) {
         withdraw_request: ['suggestions', 'queue', 'profile-title'],
         respond_request: ['mentees', 'incoming'],
         set_paused: ['mentor-status'],
-        respond_proposal: ['mymentor', 'suggestions', 'queue'],
-        end_match: ['past', 'mentees', 'suggestions'],
+        respond_proposal: ['mymentor', 'myrequest', 'suggestions', 'queue'],
+        end_match: ['suggestions', 'queue', 'mentees', 'past'],
         leave_program: ['choices']
     };
 
