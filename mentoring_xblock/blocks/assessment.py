@@ -17,7 +17,14 @@ from xblock.fields import Dict, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
 from .. import compat, olx
-from ..assessment_config import GRADING_LABELS, GRADINGS, KINDS, clean_definition
+from ..assessment_config import (
+    ALLOWED_GRADINGS,
+    GRADING_LABELS,
+    GRADINGS,
+    KINDS,
+    SHARED_BY_DEFAULT,
+    clean_definition,
+)
 from ..assessment_selectors import assessment_view_state
 from ..errors import ConfigurationError, MentoringError, ValidationError
 from ..identity import STUDIO_PERMISSIONS_SERVICE
@@ -120,7 +127,9 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
         return self.fragment("templates/assessment_studio.html", {
             "display_name": self.display_name, "program_slug": self.program_slug, "definition": definition,
             "kinds": [(kind, _(KIND_LABELS[kind])) for kind in KINDS],
-            "gradings": [(value, _(GRADING_LABELS[value])) for value in GRADINGS],
+            "gradings": [(value, _(GRADING_LABELS[value]),
+                          " ".join(kind for kind in KINDS if value in ALLOWED_GRADINGS[kind])) for value in GRADINGS],
+            "about_others": " ".join(SHARED_BY_DEFAULT),
             "items_json": json.dumps(definition["items"], indent=2),
         }, js_class="MentoringAssessmentStudio", js=("js/mentoring.js", "js/studio.js"))
 

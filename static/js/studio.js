@@ -32,6 +32,22 @@
             return problem || data;
         }
 
+        /* Settings that only some kinds have: shown, and choices offered, for the kind chosen. */
+        var kind = form.querySelector('select[name="definition.kind"]');
+        function followKind() {
+            if (!kind) { return; }
+            form.querySelectorAll('[data-kinds]').forEach(function (node) {
+                var fits = node.getAttribute('data-kinds').split(' ').indexOf(kind.value) !== -1;
+                if (node.tagName === 'OPTION') {
+                    node.disabled = !fits;
+                    if (!fits && node.selected) { node.parentNode.value = node.parentNode.options[0].value; }
+                } else {
+                    node.hidden = !fits;
+                }
+            });
+        }
+        if (kind) { kind.addEventListener('change', followKind); followKind(); }
+
         form.addEventListener('submit', function (event) {
             event.preventDefault();
             var data = collect();

@@ -49,4 +49,23 @@ def test_assessment_editor(demo_server, browser, shots):
     page.get_by_role("button", name="Save").click()
     page.locator(".mentoring-studio-form .mentoring-form-error").wait_for()
     assert "weight" in page.locator(".mentoring-studio-form .mentoring-form-error").inner_text()
+    page.get_by_label("Weight in the grade").fill("2")
+
+    # Who it counts for follows the kind: a self-assessment offers no grade from the rating and has nobody
+    # else to share with; a mentor's rating of the mentee offers both.
+    shared = page.locator('[data-field="shared_with_subject"]')
+    rating_option = page.locator('select[name="definition.grading"] option[value="subject_result"]')
+    assert not shared.is_visible() and rating_option.is_disabled()
+    page.get_by_label("Kind").select_option("mentor_rates_mentee")
+    assert shared.is_visible() and not rating_option.is_disabled()
+    page.get_by_label("Who this counts for in the gradebook").select_option("subject_result")
+    page.get_by_label("The person rated reads the submitted answers about them").check()
+    shots.take(page, "assessment-editor-rating", selector=".mentoring-studio")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_function("() => document.querySelector('.mentoring-studio-form .mentoring-form-error').hidden")
+    page.reload()
+    page.locator(".mentoring-studio-form").wait_for()
+    assert page.get_by_label("Who this counts for in the gradebook").input_value() == "subject_result"
+    page.get_by_label("Kind").select_option("self_pre")  # a kind without it: the choice falls back
+    assert page.get_by_label("Who this counts for in the gradebook").input_value() == "completion"
     assert shots.violations == [], shots.violations
