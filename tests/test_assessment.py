@@ -294,7 +294,9 @@ def test_goal_attainment_rates_each_goal_from_minus_two_to_plus_two(program, peo
     html, _queries = render(usage, "mentor")
     assert "+1 · Somewhat more than expected" in html and "-2 · Much less than expected" in html
     mentee_html, _queries = render(usage, "mentee")
-    assert "Your mentor rates how far you reached the goals" in mentee_html
+    # Goal ratings are shared with the mentee by default: they read each goal with its rating.
+    assert "what they said is below" in mentee_html and "What was said about you" in mentee_html
+    assert "Delegate the weekly report" in mentee_html and "+1 · Somewhat more than expected" in mentee_html
 
 
 # ---- views for every role ------------------------------------------------------------------------

@@ -287,6 +287,7 @@ def test_studio_refuses_a_grading_that_cannot_work(program, people, attrs, field
     before = block_as(usage, "coordinator").clean_definition()
     result = call(usage, "coordinator", "studio_submit", {"definition": attrs})
     assert result.status == 400 and message in result.error and field in result.error
+    assert list(result.body["field_errors"]) == [field]  # shown under that field of the editor
     assert block_as(usage, "coordinator").clean_definition() == before
 
 

@@ -54,6 +54,16 @@ def _csv_download(text, filename):
     return response
 
 
+# The editor's fields a definition error can be shown under (the rest, the items, go under the items' JSON).
+EDITOR_FIELDS = ("kind", "instructions", "weight", "grading", "shared_with_subject", "repeat_days")
+
+
+def _editor_field(message):
+    """The editor field a definition error belongs to, from the path it starts with ("weight: ...")."""
+    head = message.split(":", 1)[0].strip()
+    return head if head in EDITOR_FIELDS else "definition"
+
+
 @XBlock.needs("user")
 @XBlock.needs("i18n")
 @XBlock.wants(STUDIO_PERMISSIONS_SERVICE)  # Studio only: who may author the course
@@ -252,7 +262,7 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
         try:
             definition = clean_definition(dict(self.clean_definition(), **data.get("definition", {})))
         except ConfigurationError as error:
-            raise ValidationError(error.message, {"definition": error.message}) from None
+            raise ValidationError(error.message, {_editor_field(error.message): error.message}) from None
         self.display_name, self.program_slug, self.definition = display_name, slug, definition
         return {"saved": True}
 

@@ -49,6 +49,7 @@ def test_assessment_editor(demo_server, browser, shots):
     page.get_by_role("button", name="Save").click()
     page.locator(".mentoring-studio-form .mentoring-form-error").wait_for()
     assert "weight" in page.locator(".mentoring-studio-form .mentoring-form-error").inner_text()
+    assert page.locator('[data-field="weight"] .mentoring-field-error').is_visible()  # under the weight itself
     page.get_by_label("Weight in the grade").fill("2")
 
     # Who it counts for follows the kind: a self-assessment offers no grade from the rating and has nobody
