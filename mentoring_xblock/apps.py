@@ -28,6 +28,6 @@ class MentoringXBlockConfig(AppConfig):
 
         Nothing is connected outside the platform.
         """
-        from . import compat  # pylint: disable=import-outside-toplevel
-        compat.connect_retirement_signal()
-        compat.connect_course_published_signal()
+        from . import receivers  # pylint: disable=import-outside-toplevel  (models are ready only now)
+        receivers.connect_retirement_signal()
+        receivers.connect_course_published_signal()

@@ -3,7 +3,6 @@
 Every import from edx-platform happens inside a function here, so the package imports, and its
 tests run, without the LMS.
 """
-import logging
 import re
 
 from django.utils.translation import gettext as _
@@ -14,7 +13,6 @@ from .conf import setting
 from .errors import Conflict
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
-log = logging.getLogger(__name__)
 
 
 def course_key_for(block):
@@ -77,25 +75,12 @@ def retirement_signal():
     return USER_RETIRE_LMS_MISC
 
 
-def on_user_retired(sender, user=None, **kwargs):  # pylint: disable=unused-argument
-    """Receiver of the LMS retirement signal: retire the user's data in every mentoring program."""
-    if user is None:
-        return
-    from .services.privacy import retire_user  # pylint: disable=import-outside-toplevel
-    retire_user(user.id)
-
-
-def _connect(signal, receiver, uid):
+def connect(signal, receiver, uid):
     """Connect ``receiver`` to a platform signal; False (and nothing done) where the platform has none."""
     if signal is None:
         return False
     signal.connect(receiver, dispatch_uid=f"mentoring_xblock.{uid}")
     return True
-
-
-def connect_retirement_signal(signal=None):
-    """Connect ``on_user_retired`` to the LMS retirement signal; False (and nothing done) outside the LMS."""
-    return _connect(signal or retirement_signal(), on_user_retired, "retire_user")
 
 
 def course_published_signal():
@@ -126,30 +111,6 @@ def other_program_names(block):
     own = getattr(getattr(block, "location", None), "block_id", None) or str(block.scope_ids.usage_id)
     return {other.program_slug: other.display_name for other in blocks
             if other.location.block_id != own}
-
-
-def on_course_published(sender, course_key=None, **kwargs):  # pylint: disable=unused-argument
-    """Receiver of ``course_published``: store each program's authored configuration where tasks read it.
-
-    One block owns a program's configuration: Studio refuses a second block with the same program name; if a
-    course (an import) has two, the first by its location is used and the others are logged.
-    """
-    if course_key is None:
-        return
-    from .services.programs import program_for, save_snapshot  # pylint: disable=import-outside-toplevel
-    owners = {}
-    for block in sorted(program_blocks(course_key), key=lambda item: str(item.location)):
-        if block.program_slug in owners:
-            log.warning("Course %s has two mentoring_program blocks named %r (%s, %s): the first one's settings "
-                        "are used", course_key, block.program_slug, owners[block.program_slug], block.location)
-            continue
-        owners[block.program_slug] = block.location
-        save_snapshot(program_for(course_key, block.program_slug, block.program_config(), block.display_name))
-
-
-def connect_course_published_signal(signal=None):
-    """Connect ``on_course_published``; False (and nothing done) outside the platform."""
-    return _connect(signal or course_published_signal(), on_course_published, "course_published")
 
 
 def queue_rescore_all(usage_key, only_if_higher=False):

@@ -308,7 +308,13 @@ def test_grading_survives_olx_export_and_import(program, people):
 def test_studio_editor_and_preview_say_who_it_counts_for(program, people):
     usage = assessment("mentor_rates_mentee", grading="subject_result")
     editor, _queries = render(usage, "coordinator", "studio_view")
-    assert 'name="definition.grading"' in editor and 'value="subject_result" selected' in editor
+    import lxml.html
+    form = lxml.html.fragment_fromstring(editor, create_parent="div")
+    options = {o.get("value"): o for o in form.xpath('//select[@name="definition.grading"]/option')}
+    assert options["subject_result"].get("selected") is not None
+    # Each choice names the kinds that may have it (the editor disables the others for the kind chosen).
+    assert options["subject_result"].get("data-kinds").split() == ["mentor_rates_mentee", "goal_attainment"]
+    assert "self_pre" in options["completion"].get("data-kinds").split()
     assert 'name="definition.shared_with_subject"' in editor
     preview, _queries = render(usage, "coordinator", "author_view")
     assert "Counts for: The person rated, by what the answers say." in preview

@@ -15,7 +15,7 @@ from mentoring_xblock import compat, policy
 from mentoring_xblock.blocks.assessment import MentoringAssessmentBlock
 from mentoring_xblock.blocks.program import MentoringProgramBlock
 from mentoring_xblock.models import Match, MatchingRun, MentorshipRequest, Participant, Program
-from mentoring_xblock.services import matching_runs, mentorship
+from mentoring_xblock.services import matching_runs, mentorship, pairs
 
 from .trust import CALLERS, GET_HANDLERS, build_world, call, identity, person, profile_for, rolled_back, status_class
 
@@ -53,7 +53,7 @@ def _free(world, name):
     if match is not None:
         with transaction.atomic():
             match.program = world.program
-            mentorship._close_match(match, Match.State.ENDED, "test", None)
+            pairs.close_match(match, Match.State.ENDED, "test", None)
 
 
 def _request(world, mentor="mentor9", mentee="mentee"):

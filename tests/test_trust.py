@@ -14,7 +14,7 @@ from django.dispatch import Signal
 from lxml import etree
 from lxml import html as lxml_html
 
-from mentoring_xblock import compat, olx
+from mentoring_xblock import compat, olx, receivers
 from mentoring_xblock.errors import ConfigurationError, MentoringError
 from mentoring_xblock.models import Match, MentorshipRequest, Message, Notification, Participant, Reflection
 from mentoring_xblock.services import assessments, coordination, exports, matching_runs, mentorship
@@ -300,7 +300,7 @@ DURABILITY = {
     "mentor pause": (lambda w: (lambda: mentorship.set_paused(w.program, identity("mentor"), True)),
                      mentorship, "record_event", 1),
     "retire user": (lambda w: (lambda: retire_user(make_user("mentee").pk)),
-                    __import__("mentoring_xblock.services.notifications", fromlist=["notify"]), "notify", 1),
+                    __import__("mentoring_xblock.services.privacy", fromlist=["notify"]), "notify", 1),
 }
 
 
@@ -384,11 +384,11 @@ def test_retirement_scrubs_free_text_answers_and_reflections(world, program):
 def test_retirement_signal_and_command(world, program):
     user = make_user("mentee")
     signal = Signal()
-    assert compat.connect_retirement_signal(signal) is True
+    assert receivers.connect_retirement_signal(signal) is True
     signal.send(sender=None, user=user)
     assert Participant.objects.get(user_id=user.pk).retired
     assert compat.retirement_signal() is None  # outside the LMS: nothing to connect, no error
-    assert compat.connect_retirement_signal() is False
+    assert receivers.connect_retirement_signal() is False
     out = io.StringIO()
     call_command("mentoring_retire_user", "--user-id", str(make_user("mentor").pk), stdout=out)
     assert json.loads(out.getvalue())["participants"] == 1

@@ -758,7 +758,7 @@ def test_every_event_a_pair_can_have_reads_as_a_sentence():
             if "match=" in found.group():
                 verbs |= set(re.findall(r'"([a-z_]+\.[a-z_]+)"', found.group()))
         verbs |= set(re.findall(r'_done\(program, identity, match, "([a-z_]+\.[a-z_]+)"', text))
-    verbs |= {"match.ended", "match.completed"}  # _close_match's f"match.{state}"
+    verbs |= {"match.ended", "match.completed"}  # pairs.close_match's f"match.{state}"
     assert len(verbs) > 20, verbs
     missing = sorted(v for v in verbs
                      if v not in selectors.ACTIVITY_SENTENCES and v not in selectors.HIDDEN_FROM_ACTIVITY)

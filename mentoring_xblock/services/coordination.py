@@ -1,6 +1,5 @@
 """What coordinators (course staff) do to participants and pairs. Every action is audited with a reason."""
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +11,7 @@ from ..program_config import clean_config
 from ..validation import positive_id
 from . import notifications
 from .notifications import notify, pair_names
+from .pairs import close_match, lock_open_matches
 from .programs import record_event
 
 MAX_REASON = 1000
@@ -114,29 +114,9 @@ def remove_participant(program, identity, participant_id, reason):
     return person
 
 
-def lock_open_matches(program, person):
-    """
-    The person's open pairs (either side), locked, with both people loaded.
-
-    The person and every partner are locked first, in id order (see mentorship.lock_participants).
-    """
-    from .mentorship import lock_participants  # pylint: disable=import-outside-toplevel
-    mine = Q(mentee=person) | Q(mentor=person)
-    pairs = list(Match.objects.filter(mine, program=program, open_slot=True).values_list("mentor_id", "mentee_id"))
-    requests = list(MentorshipRequest.objects.filter(Q(mentee=person) | Q(mentor=person), open_slot=True)
-                    .values_list("mentor_id", "mentee_id"))
-    lock_participants(person.pk, *[pk for pair in pairs + requests for pk in pair])
-    ids = list(Match.objects.select_for_update().filter(mine, program=program, open_slot=True)
-               .values_list("pk", flat=True))
-    return list(Match.objects.filter(pk__in=ids).select_related("mentor", "mentee", "program"))
-
-
 def end_pair(match, identity, reason, notify_both=True):
     """End an open pair as a coordinator (inside a transaction); the mentor's place is given back."""
-    match.state, match.open_slot, match.ended_at, match.end_reason = Match.State.ENDED, None, timezone.now(), reason
-    match.save(update_fields=["state", "open_slot", "ended_at", "end_reason", "modified"])
-    Participant.objects.filter(pk=match.mentor_id, mentee_count__gt=0).update(mentee_count=F("mentee_count") - 1)
-    record_event(match.program, identity.user_id, "match.ended", match, match=match, reason=reason)
+    close_match(match, Match.State.ENDED, reason, identity.user_id)
     if notify_both:
         for person in (match.mentee, match.mentor):
             notify(match.program, person, "match_ended", **pair_names(match))

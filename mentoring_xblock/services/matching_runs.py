@@ -20,8 +20,9 @@ from ..models import Match, MatchingRun, MentorshipRequest, Participant, RunProp
 from ..program_config import BASE_CRITERIA
 from . import jobs
 from . import matching as matching_service
-from .mentorship import lock_participants, open_match
+from .mentorship import open_match
 from .notifications import notify, pair_names
+from .pairs import lock_participants
 from .programs import record_event, save_snapshot
 
 log = logging.getLogger(__name__)

@@ -22,6 +22,7 @@ from ..models import Match, MentorshipRequest, Participant
 from ..validation import positive_id as _id
 from . import matching as matching_service
 from .notifications import note, notify, pair_names
+from .pairs import close_match, lock_open_matches, lock_participants
 from .programs import record_event
 
 MAX_MESSAGE = 1000
@@ -51,19 +52,6 @@ def _caller(program, identity, action):
         if identity.user_id is not None else None
     policy.require(action, identity, participant)
     return participant
-
-
-def lock_participants(*participant_ids):
-    """
-    Lock participant rows in ascending id order, in one statement.
-
-    Every change to requests and matches first locks the participants it concerns this way, so
-    concurrent changes queue up on the same rows in the same order and cannot deadlock.
-    """
-    # Rows we update that reference participants (requests, matches) make InnoDB take shared locks on
-    # those participants (foreign key checks), so callers include them here too.
-    ids = sorted({pk for pk in participant_ids if pk is not None})
-    return {p.pk: p for p in Participant.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
 
 
 def open_match_of(mentee):
@@ -318,14 +306,6 @@ def open_match(program, mentor, mentee, origin, state, actor_id, score=0.0, expl
     return match
 
 
-def _close_match(match, state, reason, actor_id):
-    """End an open match and give the mentor's place back (inside a transaction)."""
-    match.state, match.open_slot, match.ended_at, match.end_reason = state, None, timezone.now(), reason
-    match.save(update_fields=["state", "open_slot", "ended_at", "end_reason", "modified"])
-    Participant.objects.filter(pk=match.mentor_id, mentee_count__gt=0).update(mentee_count=F("mentee_count") - 1)
-    record_event(match.program, actor_id, f"match.{state}", match, match=match, reason=reason)
-
-
 def _match_for(program, identity, match_id, lock=True):
     """A match the caller belongs to (404 for anyone else, whether it exists or not)."""
     match_id = _id(match_id, "match_id")
@@ -366,7 +346,7 @@ def respond_to_proposal(program, identity, match_id, accept, reason=""):
             record_event(program, identity.user_id, "match.accepted", match, match=match)
             notify(program, match.mentor, "match_started", **pair_names(match, _("a participant")))
             return match
-        _close_match(match, Match.State.ENDED, reason, identity.user_id)
+        close_match(match, Match.State.ENDED, reason, identity.user_id)
         record_event(program, identity.user_id, "match.rematch_requested", match, match=match, reason=reason)
         # Back to the course team's queue, unless a request of the mentee's is already open (the rows are
         # locked, so none can appear meanwhile): that one stays, and the course team sees the reason here.
@@ -388,7 +368,7 @@ def end_match(program, identity, match_id, reason):
         match = _match_for(program, identity, match_id)
         if match.state not in (Match.State.ACTIVE, Match.State.PROPOSED):
             raise Conflict(_("This mentorship has already ended."))
-        _close_match(match, Match.State.ENDED, reason, identity.user_id)
+        close_match(match, Match.State.ENDED, reason, identity.user_id)
         for person in (match.mentee, match.mentor):
             if person.user_id != identity.user_id:
                 notify(program, person, "match_ended", **pair_names(match, _("a participant")))
@@ -405,7 +385,6 @@ def leave_program(program, identity, reason=""):
     participant = _caller(program, identity, "leave_program")
     reason = _text(reason, "reason", MAX_REASON, _("reason"))
     with transaction.atomic():
-        from .coordination import lock_open_matches  # pylint: disable=import-outside-toplevel
         matches = lock_open_matches(program, participant)
         participant = Participant.objects.get(pk=participant.pk)
         now = timezone.now()
@@ -417,7 +396,7 @@ def leave_program(program, identity, reason=""):
             notify(program, request.mentee, "request_declined", mentor=participant.shown_name(_("a participant")))
         ended_reason = reason or _("Left the program")
         for match in matches:
-            _close_match(match, Match.State.ENDED, ended_reason, identity.user_id)
+            close_match(match, Match.State.ENDED, ended_reason, identity.user_id)
             other = match.mentor if match.mentee_id == participant.pk else match.mentee
             notify(program, other, "match_ended", **pair_names(match, _("a participant")))
         participant.status, participant.left_reason = Participant.Status.WITHDRAWN, reason

@@ -2,7 +2,7 @@
 The platform's data duties for this app: retiring a user's personal data and exporting it.
 
 ``retire_user`` runs when the LMS retires an account (``USER_RETIRE_LMS_MISC``, wired in
-``compat.connect_retirement_signal``) and from ``manage.py mentoring_retire_user``. It removes or
+``receivers.connect_retirement_signal``) and from ``manage.py mentoring_retire_user``. It removes or
 anonymises what identifies the person (names, profile answers, bio, free text they wrote) in every
 program, ends their open pairs and requests like leaving would, and leaves the other person of a
 pair a workspace that no longer names them. Ids, states, dates and scores stay, so that program
@@ -19,6 +19,7 @@ from ..models import (
     ActivityEvent,
     Agreement,
     AssessmentResponse,
+    ExportJob,
     Goal,
     Match,
     Meeting,
@@ -29,6 +30,8 @@ from ..models import (
     Reflection,
     Resource,
 )
+from .notifications import notify, pair_names
+from .pairs import close_match, lock_open_matches
 
 REMOVED = "[removed]"
 
@@ -56,17 +59,12 @@ def retire_user(user_id, reason=None):
 
     Idempotent: retiring a retired user changes nothing more.
     """
-    from .coordination import lock_open_matches  # pylint: disable=import-outside-toplevel
-    from .mentorship import _close_match  # pylint: disable=import-outside-toplevel
-    from .notifications import notify, pair_names  # pylint: disable=import-outside-toplevel
-
     reason = reason or _("The participant's account was closed")
     counts = {"participants": 0, "messages": 0, "reflections": 0, "requests": 0, "responses": 0,
               "notifications": 0, "matches_ended": 0, "exports": 0}
     with transaction.atomic():
         people = list(Participant.objects.select_for_update().filter(user_id=user_id).order_by("pk"))
         # Prepared CSV exports of their programs may list them: drop those files (they can be made again).
-        from ..models import ExportJob  # pylint: disable=import-outside-toplevel
         counts["exports"], _kinds = ExportJob.objects.filter(program_id__in=[p.program_id for p in people]).delete()
         names = {value for person in people for value in (person.username, person.display_name) if value}
         now = timezone.now()
@@ -88,7 +86,7 @@ def retire_user(user_id, reason=None):
                 state=MentorshipRequest.State.DECLINED, open_slot=None, responded_at=now)
             for match in matches:
                 match.program = program
-                _close_match(match, Match.State.ENDED, reason, None)
+                close_match(match, Match.State.ENDED, reason, None)
                 other = match.mentor if match.mentee_id == person.pk else match.mentee
                 other = Participant.objects.get(pk=other.pk)
                 fresh = Match.objects.select_related("mentor", "mentee").get(pk=match.pk)
