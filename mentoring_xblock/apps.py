@@ -28,6 +28,7 @@ class MentoringXBlockConfig(AppConfig):
 
         Nothing is connected outside the platform.
         """
-        from . import receivers  # pylint: disable=import-outside-toplevel  (models are ready only now)
+        # pylint: disable=import-outside-toplevel,unused-import  (models are ready only now)
+        from . import receivers, tasks  # noqa: F401  (tasks: registers the Celery tasks the services queue by name)
         receivers.connect_retirement_signal()
         receivers.connect_course_published_signal()

@@ -7,6 +7,7 @@ import random
 
 from lxml import etree
 
+from .olx import program_config_to_node
 from .program_config import clean_config
 
 DEMO_SLUG = "leadership"
@@ -96,7 +97,6 @@ def leadership_config():
 
 def program_olx(slug=DEMO_SLUG, display_name="Leadership mentoring"):
     """The demo program block as an OLX string."""
-    from .olx import program_config_to_node  # pylint: disable=import-outside-toplevel
     node = etree.Element("mentoring_program", display_name=display_name, program=slug)
     program_config_to_node(leadership_config(), node)
     return etree.tostring(node, pretty_print=True, encoding="unicode")

@@ -26,6 +26,7 @@ from ..assessment_config import (
     clean_definition,
 )
 from ..assessment_selectors import assessment_view_state
+from ..demo import DEMO_SLUG
 from ..errors import ConfigurationError, MentoringError, ValidationError
 from ..identity import STUDIO_PERMISSIONS_SERVICE
 from ..services import assessments as service
@@ -283,7 +284,6 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
     @staticmethod
     def workbench_scenarios():
         """One demo scenario per assessment kind, in the demo leadership program."""
-        from ..demo import DEMO_SLUG  # pylint: disable=import-outside-toplevel
         titles = {"self_pre": "Before the program: rate your leadership skills",
                   "self_post": "After the program: rate your leadership skills",
                   "mentor_rates_mentee": "Mentors: rate your mentee's growth",

@@ -6,6 +6,7 @@ from xblock.core import XBlock
 from xblock.fields import Dict, Scope, String
 
 from .. import compat, olx
+from ..demo import program_olx
 from ..errors import ConfigurationError, ValidationError
 from ..identity import STUDIO_PERMISSIONS_SERVICE
 from ..program_config import clean_config
@@ -283,5 +284,4 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
     @staticmethod
     def workbench_scenarios():
         """The workbench demo: the seeded leadership program."""
-        from ..demo import program_olx  # pylint: disable=import-outside-toplevel
         return [("Mentoring program: leadership development", program_olx())]

@@ -24,6 +24,7 @@ import sys
 
 import numpy as np
 
+from .bench import run_bench
 from .scoring import CandidateSet
 from .solver import solve
 
@@ -204,5 +205,4 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "solve":
         return run_solve(args)
-    from .bench import run_bench  # pylint: disable=import-outside-toplevel
     return run_bench(args)

@@ -12,7 +12,7 @@ from ..validation import positive_id
 from . import notifications
 from .notifications import notify, pair_names
 from .pairs import close_match, lock_open_matches
-from .programs import record_event
+from .programs import OVERRIDABLE, config_hash, record_event
 
 MAX_REASON = 1000
 MAX_NUDGE = 100
@@ -157,7 +157,6 @@ def save_settings(program, identity, changes):
     Only the settings in ``programs.OVERRIDABLE`` can change here; the whole resulting configuration
     is validated, and a problem names the setting. Studio's settings apply again after ``reset_settings``.
     """
-    from .programs import OVERRIDABLE, config_hash  # pylint: disable=import-outside-toplevel
     policy.require("coordinate", identity)
     if not isinstance(changes, dict) or not changes:
         raise ValidationError(_("Send the settings to change as a JSON object."), {"settings": _("Nothing to change.")})
@@ -184,7 +183,6 @@ def save_settings(program, identity, changes):
 
 def reset_settings(program, identity):
     """Drop the course team's LMS changes: Studio's settings apply again at once."""
-    from .programs import config_hash  # pylint: disable=import-outside-toplevel
     policy.require("coordinate", identity)
     authored = getattr(program, "authored_configuration", None)  # set by programs.program_for
     with transaction.atomic():

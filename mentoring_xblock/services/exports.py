@@ -133,8 +133,7 @@ def start_export(program, identity, kind):
     save_snapshot(program)  # the worker reads the program's configuration (its privacy level) from its row
     job = ExportJob.objects.create(program=program, kind=kind, requested_by=identity.user_id)
     record_event(program, identity.user_id, "export.requested", job, kind=kind)
-    from ..tasks import build_export  # pylint: disable=import-outside-toplevel
-    jobs.queue_after_commit(build_export, job.pk, lambda message: ExportJob.objects.filter(pk=job.pk).update(
+    jobs.queue_after_commit(jobs.BUILD_EXPORT, job.pk, lambda message: ExportJob.objects.filter(pk=job.pk).update(
         state=ExportJob.State.FAILED, error=message))
     return job
 

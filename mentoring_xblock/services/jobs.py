@@ -8,6 +8,7 @@ progress, and with it the time, as it goes). Either way the coordinator reads wh
 import datetime
 import logging
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,10 @@ from django.utils.translation import gettext as _
 from ..conf import setting
 
 log = logging.getLogger(__name__)
+
+# The Celery tasks (``mentoring_xblock.tasks``, registered when the app is ready), by the names they are queued under.
+RUN_MATCHING = "mentoring_xblock.run_matching"
+BUILD_EXPORT = "mentoring_xblock.build_export"
 
 
 def queue_failed_message():
@@ -28,17 +33,17 @@ def stalled_message():
     return _("This stopped responding: the worker running it may have been stopped or restarted. Start it again.")
 
 
-def queue_after_commit(task, job_id, mark_failed):
-    """Hand ``task(job_id)`` to Celery once the transaction commits.
+def queue_after_commit(task_name, job_id, mark_failed):
+    """Hand the task named ``task_name`` (``RUN_MATCHING``, ``BUILD_EXPORT``) ``job_id`` once the transaction commits.
 
     If the queue refuses it, ``mark_failed`` (called with the message) records the failure instead of leaving
     the job queued for ever.
     """
     def send():
         try:
-            task.delay(job_id)
+            current_app.tasks[task_name].delay(job_id)
         except Exception:  # pylint: disable=broad-except  # any broker error: the job must say it did not start
-            log.exception("Could not queue %s for job %s", getattr(task, "name", task), job_id)
+            log.exception("Could not queue %s for job %s", task_name, job_id)
             mark_failed(queue_failed_message())
     transaction.on_commit(send)
 

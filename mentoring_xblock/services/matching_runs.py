@@ -107,8 +107,7 @@ def start_run(program, identity, raw_parameters=None):
                                                                       if k != "weights"})
     mentee_count = Participant.objects.filter(program=program, is_mentee=True, status="active").count()
     if setting("MENTORING_USE_CELERY") and mentee_count > setting("MENTORING_ASYNC_MATCHING_THRESHOLD"):
-        from ..tasks import run_matching  # pylint: disable=import-outside-toplevel
-        jobs.queue_after_commit(run_matching, run.pk, lambda message: _fail(run.pk, message))
+        jobs.queue_after_commit(jobs.RUN_MATCHING, run.pk, lambda message: _fail(run.pk, message))
         return run
     return execute_run(run.pk)
 

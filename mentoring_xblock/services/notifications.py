@@ -14,7 +14,7 @@ from django.template import Context, Engine
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
-from .. import compat
+from .. import compat, policy
 from ..conf import setting
 from ..models import Notification, Participant
 
@@ -168,7 +168,6 @@ def recent(participant, limit=10):
 
 def mark_read_for(program, identity):
     """Mark the caller's notifications in ``program`` read (participants only)."""
-    from .. import policy  # pylint: disable=import-outside-toplevel
     participant = Participant.objects.filter(program=program, user_id=identity.user_id).first() \
         if identity.user_id is not None else None
     policy.require("read_notifications", identity, participant)
