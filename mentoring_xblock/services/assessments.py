@@ -34,6 +34,7 @@ from xblock.scorable import Score
 from .. import compat, policy
 from ..errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationError
 from ..models import AssessmentResponse, Goal, Match, Participant
+from ..spreadsheets import safe_cell
 from . import notifications
 from .programs import record_event
 
@@ -670,16 +671,6 @@ def record_rows(record):
     return rows
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A CSV cell that spreadsheets will not run as a formula: text starting with = + - @ tab CR gets a quote."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def to_csv(columns, rows):

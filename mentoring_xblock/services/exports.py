@@ -15,22 +15,12 @@ from .. import policy
 from ..conf import setting
 from ..errors import NotFound, ValidationError
 from ..models import ActivityEvent, AssessmentResponse, ExportJob, Match, Meeting, Participant
+from ..spreadsheets import safe_cell
 from ..validation import positive_id
 from . import jobs
 from .programs import record_event, save_snapshot
 
 CHUNK = 2000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A cell value that spreadsheets show as text (formula injection protection)."""
-    if value is None:
-        return ""
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    if text.startswith(FORMULA_START):
-        return "'" + text
-    return text
 
 
 def _participants(program):
