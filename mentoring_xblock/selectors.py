@@ -9,7 +9,7 @@ from .models import Match, MentorshipRequest, Participant
 from .program_config import question_label, questions_for
 from .reference import DAY_NAMES, DAY_SHORT_NAMES, LANGUAGES, language_name, time_zone_choices
 from .services import matching as matching_service
-from .services import notifications
+from .services import mentorship, notifications
 from .services.matching import reason_sentences
 from .services.participants import ROLE_MENTEE, ROLE_MENTOR, get_participant
 
@@ -185,6 +185,8 @@ def program_view_state(program, identity):
         "can_mentor": config["allow_learner_mentors"] or identity.is_coordinator,
         "questions": profile_form(config, role or ROLE_MENTEE),
         "config": config,
+        # What the forms accept, from the services that check it (the templates' maxlength).
+        "limits": {"message": mentorship.MAX_REQUEST_MESSAGE, "reason": mentorship.MAX_REASON},
     }
     if role == ROLE_MENTEE:
         state["journey"] = mentee_journey(program, participant)

@@ -107,3 +107,25 @@ def test_studio_submit_keeps_settings_it_does_not_show(program_usage, people):
     assert call(program_usage, "coordinator", "studio_submit", {"config": {"capacity_default": 3}}).status == 200
     config = block_as(program_usage, "coordinator").program_config()
     assert config["capacity_default"] == 3 and config["starts"] == "2026-09-01"
+
+
+@pytest.mark.django_db
+def test_the_forms_accept_what_the_services_accept(program_usage, program, people):
+    """Each limit lives once: the program view's maxlength is the service's limit, which refuses one more."""
+    import lxml.html
+
+    from mentoring_xblock.services import mentorship
+    html, _queries = render(program_usage, "mentee")
+    page = lxml.html.fragment_fromstring(html, create_parent="div")
+    messages = page.xpath('//form[@data-handler="request_mentor"]//textarea[@name="message"]')
+    reasons = page.xpath('//form[@data-handler="leave_program"]//textarea[@name="reason"]')
+    assert messages and reasons
+    assert {int(t.get("maxlength")) for t in messages} == {mentorship.MAX_REQUEST_MESSAGE}
+    assert {int(t.get("maxlength")) for t in reasons} == {mentorship.MAX_REASON}
+    mentor_id = int(page.xpath('//form[@data-handler="request_mentor"]//input[@name="mentor_id"]')[0].get("value"))
+    too_long = call(program_usage, "mentee", "request_mentor",
+                    {"mentor_id": mentor_id, "message": "x" * (mentorship.MAX_REQUEST_MESSAGE + 1)})
+    assert too_long.status == 400 and not too_long.writes
+    fits = call(program_usage, "mentee", "request_mentor",
+                {"mentor_id": mentor_id, "message": "x" * mentorship.MAX_REQUEST_MESSAGE})
+    assert fits.status == 200, fits.body

@@ -10,11 +10,11 @@ from ..models import Match, MentorshipRequest, Participant, Program
 from ..program_config import clean_config
 from ..validation import positive_id
 from . import notifications
+from .mentorship import MAX_REASON
 from .notifications import notify, pair_names
 from .pairs import close_match, lock_open_matches
 from .programs import OVERRIDABLE, config_hash, record_event
 
-MAX_REASON = 1000
 MAX_NUDGE = 100
 MAX_NUDGE_ALL = 1000  # "Nudge all pairs at risk": every page, up to this many pairs
 

@@ -25,7 +25,7 @@ from .notifications import note, notify, pair_names
 from .pairs import close_match, lock_open_matches, lock_participants
 from .programs import record_event
 
-MAX_MESSAGE = 1000
+MAX_REQUEST_MESSAGE = 1000  # a request, an answer to one (a workspace message: workspace.MAX_MESSAGE)
 MAX_REASON = 1000
 
 
@@ -138,7 +138,7 @@ def request_mentor(program, identity, mentor_id, message=""):
     """A mentee asks one mentor (self-select programs)."""
     mentee = _caller(program, identity, "request_mentor")
     mentor_id = _id(mentor_id, "mentor_id")
-    message = _text(message, "message", MAX_MESSAGE, _("message"))
+    message = _text(message, "message", MAX_REQUEST_MESSAGE, _("message"))
     if program.configuration["matching_mode"] == "coordinator":
         raise Conflict(_("In this program the course team matches mentees and mentors; join the queue instead."))
     _require_ready_mentee(program, mentee)  # the answer that matters most to the mentee comes first
@@ -171,7 +171,7 @@ def request_mentor(program, identity, mentor_id, message=""):
 def join_queue(program, identity, message=""):
     """A mentee asks the course team to match them (coordinator-matched programs)."""
     mentee = _caller(program, identity, "request_mentor")
-    message = _text(message, "message", MAX_MESSAGE, _("message"))
+    message = _text(message, "message", MAX_REQUEST_MESSAGE, _("message"))
     if program.configuration["matching_mode"] == "self_select":
         raise Conflict(_("In this program you choose your mentor from the suggestions."))
     _require_ready_mentee(program, mentee)
@@ -215,7 +215,7 @@ def respond_to_request(program, identity, request_id, accept, message=""):
     request_id = _id(request_id, "request_id")
     if not isinstance(accept, bool):
         raise ValidationError(_("Say whether you accept with true or false."), {"accept": _("Not true/false.")})
-    message = _text(message, "message", MAX_MESSAGE, _("message"))
+    message = _text(message, "message", MAX_REQUEST_MESSAGE, _("message"))
     with transaction.atomic():
         mentee_id = MentorshipRequest.objects.filter(program=program, pk=request_id, mentor=mentor).values_list(
             "mentee_id", flat=True).first()
