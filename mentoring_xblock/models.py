@@ -138,6 +138,16 @@ class Participant(TimeStamped):
 
     # The one definition of who can be matched, for suggestions, requests, cohort runs, drafts and hand matches.
     @classmethod
+    def of_user(cls, program, user_id):
+        """The row of user ``user_id`` in ``program`` (any status), or None (also for no user).
+
+        The one lookup of "the caller's participant" that every service and view uses.
+        """
+        if user_id is None:
+            return None
+        return cls.objects.filter(program=program, user_id=user_id).first()
+
+    @classmethod
     def matchable_mentor(cls):
         """Active, approved mentors with a complete profile and consent (their places are checked apart)."""
         return Q(status=cls.Status.ACTIVE, mentor_status=cls.MentorStatus.APPROVED, profile_completed_at__isnull=False,

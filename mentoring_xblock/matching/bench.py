@@ -25,7 +25,7 @@ import numpy as np
 
 from .model import MatchingConfig, Profile
 from .scoring import CandidateSet, score_candidates
-from .solver import _assign, solve
+from .solver import assign_by_lap, solve
 
 DEFAULT_SIZES = ["200x50:all", "2000x500:all", "10000x2000:all", "10000x2000:30", "100000x10000:30"]
 QUICK_SIZES = ["200x50:all", "2000x500:all"]
@@ -188,7 +188,7 @@ def _one(size: str, balanced: bool, seed: int, compare: bool, ortools_python: st
         expanded = int(np.minimum(capacities[candidates.mentor], n_mentees).sum())
         if expanded <= SCIPY_EDGE_LIMIT:
             t = time.perf_counter()
-            mentor_of, _ = _assign(candidates.mentee, candidates.mentor, candidates.score, capacities,
+            mentor_of, _ = assign_by_lap(candidates.mentee, candidates.mentor, candidates.score, capacities,
                                    candidates.n_mentees, "participation")
             row["scipy_full_s"] = time.perf_counter() - t
         row["ortools"] = _run_ortools(ortools_python, candidates, capacities) if ortools_python else None

@@ -157,7 +157,7 @@ def _mentee_slot_graph(row_c, col_c, cost, cap, n) -> sp.csr_matrix:
     return slots
 
 
-def _assign(rows, cols, scores, capacity, n_mentees, objective):
+def assign_by_lap(rows, cols, scores, capacity, n_mentees, objective):
     """Exact b-matching of the given edges; returns (mentor per mentee or -1, provably exact).
 
     ``participation``: the maximum matched count ``nu`` is computed first (Hopcroft-Karp on
@@ -362,7 +362,7 @@ def solve(candidates: CandidateSet, capacities, *, objective: str = "participati
             method = "flow"
             stats.update(flow_stats)
     if assigned is None:
-        assigned, exact = _assign(rows, cols, scores, capacity, n_mentees, objective)
+        assigned, exact = assign_by_lap(rows, cols, scores, capacity, n_mentees, objective)
     optimal = optimal and exact
     newly = assigned >= 0
     mentor_of[newly] = assigned[newly]

@@ -109,9 +109,7 @@ def side_of(participant):
 
 def caller_participant(program, identity):
     """The caller's participant row in ``program`` (any status) or None."""
-    if identity.user_id is None:
-        return None
-    return Participant.objects.filter(program=program, user_id=identity.user_id).first()
+    return Participant.of_user(program, identity.user_id)
 
 
 def _respondent(assessment, identity):

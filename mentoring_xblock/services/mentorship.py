@@ -48,8 +48,7 @@ def _text(value, field, limit, label):
 
 def _caller(program, identity, action):
     """The caller's active participant row after the policy check for ``action``."""
-    participant = Participant.objects.filter(program=program, user_id=identity.user_id).first() \
-        if identity.user_id is not None else None
+    participant = Participant.of_user(program, identity.user_id)
     policy.require(action, identity, participant)
     return participant
 
@@ -358,8 +357,7 @@ def respond_to_proposal(program, identity, match_id, accept, reason=""):
 
 def end_match(program, identity, match_id, reason):
     """Either person of an active pair (or a coordinator) ends it, with a reason."""
-    participant = Participant.objects.filter(program=program, user_id=identity.user_id).first() \
-        if identity.user_id is not None else None
+    participant = Participant.of_user(program, identity.user_id)
     policy.require("end_match", identity, participant)
     reason = _text(reason, "reason", MAX_REASON, _("reason"))
     if not reason:

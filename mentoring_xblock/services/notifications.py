@@ -168,8 +168,7 @@ def recent(participant, limit=10):
 
 def mark_read_for(program, identity):
     """Mark the caller's notifications in ``program`` read (participants only)."""
-    participant = Participant.objects.filter(program=program, user_id=identity.user_id).first() \
-        if identity.user_id is not None else None
+    participant = Participant.of_user(program, identity.user_id)
     policy.require("read_notifications", identity, participant)
     return mark_read(participant)
 

@@ -18,10 +18,8 @@ MAX_LANGUAGES = 10
 
 
 def get_participant(program, user_id):
-    """The caller's participant row in ``program``, or None."""
-    if user_id is None:
-        return None
-    return Participant.objects.filter(program=program, user_id=user_id).first()
+    """The caller's participant row in ``program``, or None (``Participant.of_user``)."""
+    return Participant.of_user(program, user_id)
 
 
 def join_program(program, identity, role):

@@ -1,0 +1,61 @@
+"""Rules that used to exist in several places, now in one: every other module goes through it.
+
+Each test reads the package's source and fails if a copy of the rule comes back (the copies disagreed:
+issue 14 found them behind a hand-match without consent, negative numbers quoted in exports, a pair
+ended twice over, and two message limits under one name).
+"""
+import ast
+import pathlib
+import re
+
+PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "mentoring_xblock"
+
+
+def sources(*exclude):
+    """(path relative to the package, text) of every module but migrations, benchmarks and ``exclude``."""
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE).as_posix()
+        if relative.startswith(("migrations/", "benchmarks/")) or relative in exclude:
+            continue
+        yield relative, path.read_text(encoding="utf-8")
+
+
+def test_the_callers_participant_is_looked_up_in_one_place():
+    """``Participant.of_user``; only joining, which must lock the row, reads it itself."""
+    lookup = re.compile(r"Participant\.objects\.filter\(program=program, user_id=")
+    found = [name for name, text in sources("models.py") if lookup.search(text)]
+    assert found == [], found
+
+
+def test_a_pair_ends_in_one_place():
+    """``services.pairs.close_match`` alone sets a match's end and gives the mentor's place back."""
+    ends = re.compile(r"\.ended_at\s*=|ended_at=timezone\.now\(\)|mentee_count\s*=\s*F\(\"mentee_count\"\)\s*-")
+    found = [name for name, text in sources("services/pairs.py") if ends.search(text)]
+    assert found == [], found
+
+
+def test_csv_cells_have_one_rule():
+    """``spreadsheets.safe_cell``: no other module defines a formula guard."""
+    found = [name for name, text in sources("spreadsheets.py")
+             if re.search(r"^\s*(FORMULA_START\s*=|def safe_cell)", text, re.M)]
+    assert found == [], found
+
+
+def test_no_module_imports_a_private_name_of_another():
+    """Services use each other's public functions only (privacy imported ``mentorship._close_match``)."""
+    found = []
+    for name, text in sources():
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level:
+                found += [f"{name}: {node.module}.{alias.name}" for alias in node.names
+                          if alias.name.startswith("_") and not alias.name.startswith("__")]
+    assert found == [], found
+
+
+def test_limits_with_one_meaning_per_name():
+    """A name means one limit: the request message is not the workspace message."""
+    values = {}
+    for _name, text in sources():
+        for match in re.finditer(r"^(MAX_[A-Z_]+)\s*=\s*(\d+)", text, re.M):
+            values.setdefault(match.group(1), set()).add(int(match.group(2)))
+    assert {name: limits for name, limits in values.items() if len(limits) > 1} == {}
