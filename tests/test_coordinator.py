@@ -447,7 +447,7 @@ def test_cockpit_queries_do_not_grow_with_the_program(program_usage, program, pe
 @pytest.mark.django_db
 def test_benchmark_command_prints_constant_query_counts(capsys):
     from django.core.management import call_command
-    call_command("mentoring_benchmark", "--participants", "600", "--pairs", "150", "--mentors", "60")
+    call_command("mentoring_benchmark", "--participants", "600", "--pairs", "150", "--mentors", "60", "--scratch")
     lines = [line for line in capsys.readouterr().out.splitlines()[2:] if line.strip()]
     assert len(lines) == 8
     for line in lines:

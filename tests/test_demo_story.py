@@ -19,7 +19,7 @@ from mentoring_xblock.models import (
 
 @pytest.mark.django_db
 def test_the_story_has_pairs_at_every_stage_and_seeds_once(mailoutbox):
-    call_command("mentoring_seed_demo")
+    call_command("mentoring_seed_demo", scratch=True)
     program = Program.objects.get(slug=DEMO_SLUG)
     states = {m.mentee.username: m.state for m in Match.objects.filter(program=program).select_related("mentee")}
     assert states["learner_01"] == states["learner_02"] == "active" and states["learner_04"] == "ended"
@@ -41,7 +41,7 @@ def test_the_story_has_pairs_at_every_stage_and_seeds_once(mailoutbox):
     assert Notification.objects.filter(recipient=rating.subject, kind="assessment_shared").exists()
     assert mailoutbox == []  # seeding emails nobody
     counts = (Match.objects.count(), Message.objects.count(), AssessmentResponse.objects.count())
-    call_command("mentoring_seed_demo")  # again: nothing more
+    call_command("mentoring_seed_demo", scratch=True)  # again: nothing more
     assert (Match.objects.count(), Message.objects.count(), AssessmentResponse.objects.count()) == counts
     # Everyone the start page names exists in the program (or is the coordinator).
     names = set(Participant.objects.filter(program=program).values_list("username", flat=True)) | {"coordinator"}
@@ -64,6 +64,19 @@ def test_the_story_answers_belong_to_the_demo_assessment_blocks():
 
 @pytest.mark.django_db
 def test_an_empty_demo_has_only_people():
-    call_command("mentoring_seed_demo", empty=True)
+    call_command("mentoring_seed_demo", empty=True, scratch=True)
     assert Participant.objects.count() == 50
     assert not Match.objects.exists() and not MatchingRun.objects.exists() and not MentorshipRequest.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("command", ["mentoring_seed_demo", "mentoring_benchmark"])
+def test_commands_that_write_made_up_data_refuse_a_real_site(command, settings):
+    """Where DEBUG is off (an LMS), they need --scratch, and refuse without writing anything."""
+    from django.contrib.auth import get_user_model
+    from django.core.management.base import CommandError
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="scratch database"):
+        call_command(command)
+    assert not Participant.objects.exists() and not get_user_model().objects.exists()
+    assert not Program.objects.exists()

@@ -123,7 +123,7 @@ def prepare(env, log_path):
     """Recreate, migrate and seed the scratch database, then load the scenarios here (see the module doc)."""
     recreate_database()
     run_django(env, log_path, "migrate", "--noinput", "-v", "0")
-    seeded = run_django(env, log_path, "mentoring_seed_demo").strip().splitlines()
+    seeded = run_django(env, log_path, "mentoring_seed_demo", "--scratch").strip().splitlines()
     print(f"  {seeded[-1] if seeded else 'seeded'}", flush=True)
     os.environ.update(env)
     import django  # pylint: disable=import-outside-toplevel

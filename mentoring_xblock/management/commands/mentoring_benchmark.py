@@ -21,6 +21,7 @@ from ...demo import leadership_config
 from ...models import Match, Participant, Program
 from ...services import matching as matching_service
 from ...services.programs import sync_program
+from ..scratch import add_scratch_argument, require_scratch
 
 TOPICS = [q for q in leadership_config()["questions"] if q["id"] == "goals"][0]["options"]
 LEVELS = [q for q in leadership_config()["questions"] if q["id"] == "role_level"][0]["options"]
@@ -91,9 +92,11 @@ class Command(BaseCommand):
         parser.add_argument("--participants", type=int, default=100_000)
         parser.add_argument("--pairs", type=int, default=30_000)
         parser.add_argument("--mentors", type=int, default=10_000)
+        add_scratch_argument(parser)
 
     def handle(self, *args, **options):
-        """Seed, measure, print."""
+        """Seed, measure, print (on a scratch database only)."""
+        require_scratch(options, "mentoring_benchmark")
         started = time.perf_counter()
         large = seed_program("bench-large", options["participants"], options["mentors"], options["pairs"])
         small = seed_program("bench-small", 100, 10, 30)

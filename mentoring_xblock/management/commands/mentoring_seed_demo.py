@@ -16,6 +16,7 @@ from ...models import Program
 from ...services.coordination import review_mentor
 from ...services.participants import join_program, save_profile
 from ...services.programs import sync_program
+from ..scratch import add_scratch_argument, require_scratch
 
 
 class Command(BaseCommand):
@@ -33,9 +34,11 @@ class Command(BaseCommand):
                             help="Only the people: no pairs, requests, runs or answers (the browser tests start so).")
         parser.add_argument("--send-email", action="store_true",
                             help="Email the made-up people (by default seeding sends no email).")
+        add_scratch_argument(parser)
 
     def handle(self, *args, **options):
         """Create the program and its people through the services (idempotent), without emailing them."""
+        require_scratch(options, "mentoring_seed_demo")  # it creates made-up users, one of them course staff
         if options["send_email"]:
             return self._seed(options)
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
