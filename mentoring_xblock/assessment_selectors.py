@@ -75,7 +75,7 @@ def _shared(assessment, response):
     points = [{"value": p["value"], "label": _(p["label"])} for p in service.GOAL_POINTS]
     items = [{"id": f"goal_{goal_id}", "kind": "scale", "prompt": goal["title"], "goal": int(goal_id),
               "points": points} for goal_id, goal in goals.items()] + list(assessment.definition["items"])
-    fallback = _("your mentor") if service.side_of(response.respondent) == service.MENTOR else _("your mentee")
+    fallback = _("your mentor") if service.role_in_program(response.respondent) == service.MENTOR else _("your mentee")
     return {"respondent": response.respondent.shown_name(fallback), "submitted_at": response.submitted_at,
             "items": [{"prompt": item["prompt"], "display": _display(item, answers.get(item["id"]))}
                       for item in items if answers.get(item["id"]) not in (None, "", [])]}
@@ -123,7 +123,7 @@ def assessment_view_state(assessment, identity, now=None):
     """What the assessment block shows ``identity``: forms, answers, growth, or why there is nothing to do."""
     participant = service.caller_participant(assessment.program, identity)
     roles = policy.roles_of(identity, participant)
-    side = service.side_of(participant)
+    side = service.role_in_program(participant)
     kind = assessment.kind
     state = {"is_authenticated": identity.is_authenticated, "side": side, "kind": kind,
              "is_coordinator": policy.COORDINATOR in roles, "forms": [], "notice": "", "growth": None,

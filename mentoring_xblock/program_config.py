@@ -18,13 +18,14 @@ import re
 from django.utils.translation import gettext as _
 
 from .errors import ConfigurationError
+from .matching.model import BUILTIN_CRITERIA, DEFAULT_WEIGHTS
 
 MATCHING_MODES = ("self_select", "coordinator", "both")
 PRIVACY_LEVELS = ("metadata", "full")
 QUESTION_KINDS = ("choice", "multi_choice", "scale", "text")
 AUDIENCES = ("mentee", "mentor", "both")
 MATCH_USES = ("", "topics", "seniority", "choice")
-BASE_CRITERIA = ("topics", "language", "timezone", "availability", "seniority")
+BASE_CRITERIA = BUILTIN_CRITERIA  # the engine's built-in criteria, under the name the product uses
 IDENT_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_QUESTIONS = 40
 MAX_COMPETENCIES = 40
@@ -56,7 +57,7 @@ DEFAULT_CONFIG = {
         "confidentiality": "",
         "duration": "",
     },
-    "criteria": {"topics": 3.0, "language": 1.0, "timezone": 1.0, "availability": 1.0, "seniority": 0.0},
+    "criteria": dict(DEFAULT_WEIGHTS),
     # Participation grading of the program block: off by default; when on, each chosen requirement
     # counts equally (meetings count in part: 2 of 4 held is half).
     "participation_grading": {"enabled": False, "weight": 1.0, "matched": True, "agreement_signed": False,

@@ -8,6 +8,8 @@ import ast
 import pathlib
 import re
 
+import pytest
+
 PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "mentoring_xblock"
 
 
@@ -59,3 +61,36 @@ def test_limits_with_one_meaning_per_name():
         for match in re.finditer(r"^(MAX_[A-Z_]+)\s*=\s*(\d+)", text, re.M):
             values.setdefault(match.group(1), set()).add(int(match.group(2)))
     assert {name: limits for name, limits in values.items() if len(limits) > 1} == {}
+
+
+def test_a_leaving_persons_requests_close_in_one_place():
+    """``services.pairs.release_requests`` for leaving, removal and retirement (three copies before)."""
+    closes = re.compile(r"MentorshipRequest\.objects\.filter\(mentor=\w+, open_slot=True\)")
+    found = [name for name, text in sources("services/pairs.py") if closes.search(text)]
+    assert found == [], found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("how", ["leaves", "is removed", "is retired"])
+def test_a_mentee_waiting_for_a_mentor_who_stops_is_told(program, people, how):
+    """Before: only leaving told the mentee; after a removal or a retirement their request just closed."""
+    from mentoring_xblock.models import MentorshipRequest, Notification, Participant
+    from mentoring_xblock.services import coordination, mentorship, privacy
+
+    from .conftest import identity_of
+    from .harness import make_user
+    mentor = Participant.objects.get(program=program, username="mentor")
+    request = mentorship.request_mentor(program, identity_of(make_user("mentee")), mentor.pk, "Hello")
+    if how == "leaves":
+        mentorship.leave_program(program, identity_of(make_user("mentor")))
+    elif how == "is removed":
+        coordination.remove_participant(program, identity_of(make_user("coordinator", staff=True), staff=True),
+                                        mentor.pk, "Not a member of staff any more")
+    else:
+        privacy.retire_user(make_user("mentor").pk)
+    request.refresh_from_db()
+    assert request.state == MentorshipRequest.State.DECLINED and request.open_slot is None
+    told = Notification.objects.filter(recipient=request.mentee, kind="request_declined")
+    assert told.count() == 1
+    if how == "is retired":
+        assert told.get().data["mentor"] == "a former participant"  # never the retired person's name

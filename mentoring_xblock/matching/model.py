@@ -48,8 +48,12 @@ class Profile:
 MentorProfile = Profile
 
 
+# A program's weights unless its author changes them (``program_config`` takes them from here: one default).
+DEFAULT_WEIGHTS = {"topics": 3.0, "language": 1.0, "timezone": 1.0, "availability": 1.0, "seniority": 0.0}
+
+
 def _default_weights() -> dict[str, float]:
-    return {"topics": 3.0, "language": 1.0, "timezone": 1.0, "availability": 2.0, "seniority": 1.0}
+    return dict(DEFAULT_WEIGHTS)
 
 
 @dataclass(frozen=True)

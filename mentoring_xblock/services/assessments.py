@@ -98,8 +98,8 @@ class SaveResult:
 
 # ---- who answers what about whom -----------------------------------------------------------------
 
-def side_of(participant):
-    """'mentee', 'mentor' or None for an active participant row."""
+def role_in_program(participant):
+    """'mentee', 'mentor' or None for an active participant row (``workspace.side_of`` is a side of a pair)."""
     if participant is None or participant.status != Participant.Status.ACTIVE:
         return None
     if participant.is_mentee:
@@ -121,7 +121,7 @@ def _respondent(assessment, identity):
     if not policy.allowed("answer_assessment", identity, participant):
         raise PermissionDenied(_("This assessment is part of the mentoring program. Join the program first, "
                                  "then come back to answer it."))
-    side = side_of(participant)
+    side = role_in_program(participant)
     if side not in ANSWERED_BY[assessment.kind]:
         if MENTOR in ANSWERED_BY[assessment.kind]:
             raise PermissionDenied(_("This assessment is answered by mentors."))
@@ -143,7 +143,7 @@ def targets_for(assessment, participant, now=None):
 
     Two queries at most, whatever the number of mentees: active matches, then their goals.
     """
-    side = side_of(participant)
+    side = role_in_program(participant)
     kind, repeat = assessment.kind, assessment.definition["repeat_days"]
     if side not in ANSWERED_BY[kind]:
         return []
@@ -324,7 +324,7 @@ def _target(assessment, respondent, subject_id, now=None):
     if subject_id is not None and (isinstance(subject_id, bool) or not isinstance(subject_id, int)):
         raise ValidationError(_("Say whom the answers are about with their number."), {"subject_id": _("Not an id.")})
     if not targets:
-        if side_of(respondent) == MENTOR:
+        if role_in_program(respondent) == MENTOR:
             raise Conflict(_("You have no active mentee to rate yet."))
         raise Conflict(_("You can answer this once you have an active mentor."))
     if subject_id is None:
@@ -383,7 +383,7 @@ def save_response(assessment, identity, subject_id, answers, submit, now=None):
             notifications.notify(assessment.program, target.subject,
                                  "assessment_graded" if graded_by_rating(assessment) else "assessment_shared",
                                  respondent=respondent.shown_name(
-                                     _("your mentor") if side_of(respondent) == MENTOR else _("your mentee")))
+                                     _("your mentor") if role_in_program(respondent) == MENTOR else _("your mentee")))
     score, completion = grade_of(assessment, respondent)
     return SaveResult(response=response, score=score, completion=completion)
 
@@ -439,7 +439,7 @@ def grade_of(assessment, participant, now=None):
     """(Score, completion) of ``participant`` in this block: completion is always the respondent's."""
     if participant is None:
         return score_from(assessment.definition, 0.0), 0.0
-    targets = targets_for(assessment, participant, now) if side_of(participant) == MENTOR else []
+    targets = targets_for(assessment, participant, now) if role_in_program(participant) == MENTOR else []
     responses = list(AssessmentResponse.objects.filter(usage_key=assessment.usage_key, respondent=participant)
                      .only("subject_id", "state"))
     completion = completion_from(targets, responses)

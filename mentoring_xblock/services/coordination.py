@@ -1,18 +1,17 @@
 """What coordinators (course staff) do to participants and pairs. Every action is audited with a reason."""
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import policy
 from ..conf import setting
 from ..errors import ConfigurationError, Conflict, NotFound, ValidationError
-from ..models import Match, MentorshipRequest, Participant, Program
+from ..models import Match, Participant, Program
 from ..program_config import clean_config
 from ..validation import positive_id
 from . import notifications
 from .mentorship import MAX_REASON
 from .notifications import notify, pair_names
-from .pairs import close_match, lock_open_matches
+from .pairs import close_match, lock_open_matches, release_requests
 from .programs import OVERRIDABLE, config_hash, record_event
 
 MAX_NUDGE = 100
@@ -98,11 +97,8 @@ def remove_participant(program, identity, participant_id, reason):
             raise Conflict(_("This person was already removed."))
         matches = lock_open_matches(program, person)
         person.refresh_from_db()
-        now = timezone.now()
-        MentorshipRequest.objects.filter(mentee=person, open_slot=True).update(
-            state=MentorshipRequest.State.WITHDRAWN, open_slot=None, responded_at=now)
-        MentorshipRequest.objects.filter(mentor=person, open_slot=True).update(
-            state=MentorshipRequest.State.DECLINED, open_slot=None, responded_at=now)
+        for request in release_requests(person):  # before: mentees waiting for their answer were never told
+            notify(program, request.mentee, "request_declined", mentor=person.shown_name(_("a participant")))
         for match in matches:
             end_pair(match, identity, _("The course team removed a participant"), notify_both=False)
             other = match.mentor if match.mentee_id == person.pk else match.mentee

@@ -22,7 +22,7 @@ from ..models import Match, MentorshipRequest, Participant
 from ..validation import positive_id as _id
 from . import matching as matching_service
 from .notifications import note, notify, pair_names
-from .pairs import close_match, lock_open_matches, lock_participants
+from .pairs import close_match, lock_open_matches, lock_participants, release_requests
 from .programs import record_event
 
 MAX_REQUEST_MESSAGE = 1000  # a request, an answer to one (a workspace message: workspace.MAX_MESSAGE)
@@ -385,12 +385,7 @@ def leave_program(program, identity, reason=""):
     with transaction.atomic():
         matches = lock_open_matches(program, participant)
         participant = Participant.objects.get(pk=participant.pk)
-        now = timezone.now()
-        MentorshipRequest.objects.filter(mentee=participant, open_slot=True).update(
-            state=MentorshipRequest.State.WITHDRAWN, open_slot=None, responded_at=now)
-        for request in MentorshipRequest.objects.filter(mentor=participant, open_slot=True).select_related("mentee"):
-            request.state, request.open_slot, request.responded_at = MentorshipRequest.State.DECLINED, None, now
-            request.save(update_fields=["state", "open_slot", "responded_at", "modified"])
+        for request in release_requests(participant):
             notify(program, request.mentee, "request_declined", mentor=participant.shown_name(_("a participant")))
         ended_reason = reason or _("Left the program")
         for match in matches:

@@ -40,6 +40,21 @@ def lock_open_matches(program, person):
     return list(Match.objects.filter(pk__in=ids).select_related("mentor", "mentee", "program"))
 
 
+def release_requests(person, now=None):
+    """Close a person's open requests as they stop taking part (leave, removal, retirement; inside a transaction).
+
+    Their own requests are withdrawn; requests waiting for their answer as a mentor are declined. Returns the
+    declined ones (with the mentee), whose mentees the caller tells.
+    """
+    now = now or timezone.now()
+    MentorshipRequest.objects.filter(mentee=person, open_slot=True).update(
+        state=MentorshipRequest.State.WITHDRAWN, open_slot=None, responded_at=now)
+    waiting = list(MentorshipRequest.objects.filter(mentor=person, open_slot=True).select_related("mentee"))
+    MentorshipRequest.objects.filter(pk__in=[request.pk for request in waiting]).update(
+        state=MentorshipRequest.State.DECLINED, open_slot=None, responded_at=now)
+    return waiting
+
+
 def close_match(match, state, reason, actor_id):
     """End an open match and give the mentor's place back (inside a transaction); the one way a pair ends."""
     match.state, match.open_slot, match.ended_at, match.end_reason = state, None, timezone.now(), reason

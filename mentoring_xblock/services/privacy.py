@@ -31,7 +31,7 @@ from ..models import (
     Resource,
 )
 from .notifications import notify, pair_names
-from .pairs import close_match, lock_open_matches
+from .pairs import close_match, lock_open_matches, release_requests
 
 REMOVED = "[removed]"
 
@@ -80,10 +80,8 @@ def retire_user(user_id, reason=None):
                 person.status = Participant.Status.WITHDRAWN
             person.save()
             counts["participants"] += 1
-            MentorshipRequest.objects.filter(mentee=person, open_slot=True).update(
-                state=MentorshipRequest.State.WITHDRAWN, open_slot=None, responded_at=now)
-            MentorshipRequest.objects.filter(mentor=person, open_slot=True).update(
-                state=MentorshipRequest.State.DECLINED, open_slot=None, responded_at=now)
+            for request in release_requests(person, now):  # they are anonymised: the mentee hears "a former ..."
+                notify(program, request.mentee, "request_declined", mentor=_("a former participant"))
             for match in matches:
                 match.program = program
                 close_match(match, Match.State.ENDED, reason, None)

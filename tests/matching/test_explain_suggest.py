@@ -10,8 +10,12 @@ MENTOR = Profile("m", topics={"delegation", "feedback", "strategy"}, languages={
                  utc_offset_minutes=180, availability={10, 11, 12, 13, 99}, seniority=3, capacity=2)
 
 
+# Weights that give every built-in criterion a part (a program's default gives seniority none).
+ALL_CRITERIA = {"topics": 3.0, "language": 1.0, "timezone": 1.0, "availability": 2.0, "seniority": 1.0}
+
+
 def test_explain_pair_reasons_and_shares():
-    explanation = explain_pair(MENTEE, MENTOR, MatchingConfig())
+    explanation = explain_pair(MENTEE, MENTOR, MatchingConfig(weights=ALL_CRITERIA))
     codes = {r.code: r for r in explanation.reasons}
     assert codes["shared_topics"].params == {"topics": ["delegation", "feedback", "strategy"], "count": 3}
     assert codes["shared_language"].params["languages"] == ["Spanish"]
@@ -26,7 +30,8 @@ def test_explain_pair_reasons_and_shares():
 
 
 def test_describe_english_sentences():
-    sentences = {r.code: describe(r) for r in explain_pair(MENTEE, MENTOR, MatchingConfig()).reasons}
+    explanation = explain_pair(MENTEE, MENTOR, MatchingConfig(weights=ALL_CRITERIA))
+    sentences = {r.code: describe(r) for r in explanation.reasons}
     assert sentences["shared_language"] == "You both speak Spanish"
     assert sentences["shared_topics"] == "3 shared goals: delegation, feedback, strategy"
     assert sentences["availability"] == "4 overlapping weekly hours"
@@ -113,3 +118,12 @@ def test_same_time_zone_is_said_only_when_clocks_agree_all_year():
         code, _weight, _value, params = next(v for v in criterion_values(people[madrid], people[other], config)
                                              if v[0] == "timezone")
         assert describe(Reason(code, params, 1.0)) == expected
+
+
+def test_the_engine_and_a_program_have_one_default_weighting():
+    """Before: the engine weighed availability 2 and seniority 1, a new program 1 and 0."""
+    from mentoring_xblock.matching.model import BUILTIN_CRITERIA, DEFAULT_WEIGHTS
+    from mentoring_xblock.program_config import BASE_CRITERIA, DEFAULT_CONFIG
+
+    assert dict(MatchingConfig().weights) == DEFAULT_WEIGHTS == DEFAULT_CONFIG["criteria"]
+    assert BASE_CRITERIA == BUILTIN_CRITERIA == tuple(DEFAULT_WEIGHTS)
