@@ -1,5 +1,5 @@
 /* The mentoring_program block in the LMS: join, fill and save the profile. */
-function MentoringProgramBlock(runtime, element, args) {
+function MentoringProgramBlock(runtime, element) {
     'use strict';
     var M = window.MentoringXBlock;
     var root = M.rootOf(element);
