@@ -61,73 +61,57 @@ def test_every_action_of_the_program_ends_on_its_result(lived_in_server, browser
         page.locator(".mentoring-block").first.wait_for()
         return page
 
-    def said(page, text):
-        page.locator(".mentoring-status", has_text=text).wait_for()
+    def ends_on(page, button, focus, message, fill=None, opens=None):
+        """Open ``opens`` (a <summary>), fill ``fill`` ({label: text}), press ``button``: focus and message."""
+        if opens:
+            page.locator("summary", has_text=opens).click()
+        for label, text in (fill or {}).items():
+            page.get_by_label(label).fill(text)
+        page.get_by_role("button", name=button).first.click()
+        wait_focus(page, focus)
+        page.locator(".mentoring-status", has_text=message).wait_for()
+        return page
 
     # A mentee withdraws their request: back to the suggestions.
-    page = person("learner_03")
-    page.get_by_role("button", name="Withdraw my request").click()
-    wait_focus(page, "Mentors suggested for you")
-    said(page, "Your request was withdrawn.")
+    page = ends_on(person("learner_03"), "Withdraw my request", "Mentors suggested for you",
+                   "Your request was withdrawn.")
     shots.take(page, "withdrawn")
 
     # A mentor declines a request: back on the requests waiting.
     page = person("learner_23")
-    first = page.locator(".mentoring-card").first
-    mentor_name = first.locator("h4").inner_text()
-    first.get_by_role("button", name=f"Ask {mentor_name} to mentor me").click()
-    wait_focus(page, "Your request")
+    mentor_name = page.locator(".mentoring-card").first.locator("h4").inner_text()
+    ends_on(page, f"Ask {mentor_name} to mentor me", "Your request", "Your request was sent.")
     (mentor_username,), = lived_in_server.query(
         "SELECT mentor.username FROM mentoring_xblock_mentorshiprequest r JOIN mentoring_xblock_participant mentor "
         "ON r.mentor_id = mentor.id JOIN mentoring_xblock_participant mentee ON r.mentee_id = mentee.id "
         "WHERE mentee.username = ? AND r.state = 'requested'", "learner_23")
-    page = person(mentor_username)
-    card = page.locator("article", has=page.get_by_role("button", name="Decline")).first
-    card.get_by_role("button", name="Decline").click()
-    wait_focus(page, "Requests waiting for your answer")
-    said(page, "Your answer was sent.")
+    ends_on(person(mentor_username), "Decline", "Requests waiting for your answer", "Your answer was sent.")
 
     # A mentee proposed a mentor accepts: on their mentor.
-    page = person("learner_05")
-    page.get_by_role("button", name="Accept this mentor").click()
-    wait_focus(page, "Your mentor")
-    said(page, "Your answer was sent to the course team.")
+    ends_on(person("learner_05"), "Accept this mentor", "Your mentor", "Your answer was sent to the course team.")
 
     # Another asks to be re-matched (a reason is needed): back in the course team's queue, on that request.
-    page = person("learner_06")
-    page.get_by_label("If this match does not suit you").fill("We share no language for meetings.")
-    page.get_by_role("button", name="Ask to be re-matched").click()
-    wait_focus(page, "Your request")
+    page = ends_on(person("learner_06"), "Ask to be re-matched", "Your request",
+                   "Your answer was sent to the course team.",
+                   fill={"If this match does not suit you": "We share no language for meetings."})
     assert "You are in the course team's matching queue." in page.inner_text(".mentoring-block")
-    said(page, "Your answer was sent to the course team.")
 
     # A mentor pauses new requests: on their status, which says so.
-    page = person("mentor_01")
-    page.get_by_role("button", name="Pause new requests").click()
-    wait_focus(page, "Your mentoring is paused")
-    said(page, "Your mentoring availability was updated.")
+    ends_on(person("mentor_01"), "Pause new requests", "Your mentoring is paused",
+            "Your mentoring availability was updated.")
 
     # A mentee ends their mentorship: on the suggestions for a next mentor.
-    page = person("learner_01")
-    page.locator("summary", has_text="End this mentorship").click()
-    page.get_by_label("Why does it end?").fill("We reached our goals.")
-    page.get_by_role("button", name="End this mentorship").click()
-    wait_focus(page, "Mentors suggested for you")
-    said(page, "The mentorship has ended.")
+    page = ends_on(person("learner_01"), "End this mentorship", "Mentors suggested for you",
+                   "The mentorship has ended.", opens="End this mentorship",
+                   fill={"Why does it end?": "We reached our goals."})
     assert page.get_by_role("heading", name="Past mentorships").is_visible()
 
     # A mentee still looking joins the course team's queue: on their request.
-    page = person("learner_21")
-    page.get_by_role("button", name="Ask the course team to match me").click()
-    wait_focus(page, "Your request")
-    said(page, "You are in the queue.")
+    ends_on(person("learner_21"), "Ask the course team to match me", "Your request", "You are in the queue.")
 
     # A mentee leaves the program: on the choice to take part again.
-    page = person("learner_22")
-    page.locator("summary", has_text="Leave the program").click()
-    page.get_by_role("button", name="Leave the program").click()
-    wait_focus(page, "How would you like to take part?")
-    said(page, "You left the program.")
+    page = ends_on(person("learner_22"), "Leave the program", "How would you like to take part?",
+                   "You left the program.", opens="Leave the program")
     shots.take(page, "left")
 
     assert shots.violations == [], shots.violations
