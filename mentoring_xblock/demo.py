@@ -74,7 +74,7 @@ def leadership_config():
              "label": "What is your current role?",
              "options": [{"value": v, "label": label} for v, label in ROLE_LEVELS]},
             {"id": "meeting_style", "kind": "choice", "required": False, "audience": "both", "match": "choice",
-             "label": "How do you prefer to meet?",
+             "label": "How do you prefer to meet?", "reason": "Both prefer to meet by: {answer}",
              "options": [{"value": v, "label": label} for v, label in MEETING_STYLES]},
             {"id": "department", "kind": "text", "required": False, "audience": "both", "exclude_same": True,
              "label": "Which department do you work in?",

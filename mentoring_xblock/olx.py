@@ -27,7 +27,7 @@ SETTINGS_KEYS = (
 )
 QUESTION_ATTRS = ("id", "kind", "required", "audience", "match", "exclude_same", "scale_min", "scale_max",
                   "max_length")
-QUESTION_TEXTS = ("label", "mentor_label", "help")
+QUESTION_TEXTS = ("label", "mentor_label", "help", "reason")
 # Attributes the platform adds to every block node; they are not configuration.
 PLATFORM_ATTRS = {"url_name", "xblock-family", "display_name", "program", "filename"}
 IDENT_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")

@@ -175,6 +175,9 @@ def _clean_question(raw, path):
         "label": _text(raw.get("label"), f"{path}.label", MAX_LABEL, True),
         "mentor_label": _text(raw.get("mentor_label"), f"{path}.mentor_label", MAX_LABEL),
         "help": _text(raw.get("help"), f"{path}.help", MAX_LABEL),
+        # How a shared answer reads as a reason for a pair ("Both prefer to meet: {answer}"), read by both people
+        # and the course team alike; without it the reason names the question and the answer.
+        "reason": _text(raw.get("reason"), f"{path}.reason", MAX_LABEL),
         "required": boolean(raw.get("required", False), f"{path}.required"),
         "audience": _choice(raw.get("audience", "both"), f"{path}.audience", AUDIENCES),
         "match": _choice(raw.get("match", "") or "", f"{path}.match", MATCH_USES),
@@ -198,6 +201,10 @@ def _clean_question(raw, path):
             use=question["match"], kinds=" / ".join(expected_kind[question["match"]])))
     if question["match"] and question["audience"] != "both":
         _fail(f"{path}.match", _("a question used for matching must be asked of both mentees and mentors"))
+    if question["reason"] and question["match"] != "choice":
+        _fail(f"{path}.reason", _('only a question matched on the same answer ("match": "choice") has a reason text'))
+    if question["reason"] and question["reason"].count("{answer}") != 1:
+        _fail(f"{path}.reason", _("must contain {{answer}} once, where the shared answer goes"))
     if question["exclude_same"] and kind != "choice" and kind != "text":
         _fail(f"{path}.exclude_same", _("only a choice or text question can exclude pairs with the same answer"))
     return question

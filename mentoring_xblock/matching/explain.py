@@ -195,5 +195,6 @@ def describe(reason: Reason, gettext: Callable[[str], str] | None = None,
         return ngettext("Mentor is {count} level above you", "Mentor is {count} levels above you", count).format(
             count=count)
     if code == SAME_ANSWER:
-        return _("Same answer to {question}: {answer}").format(question=params["question"], answer=params["answer"])
+        return _("Both answered “{answer}” to “{question}”").format(question=params["question"],
+                                                                  answer=params["answer"])
     raise ValueError(f"unknown reason code {code!r}")

@@ -97,7 +97,7 @@ def reason_sentences(explanation, config=None, perspective="mentee"):
     for item in sorted(explanation or [], key=lambda entry: -entry.get("share", 0)):
         reason = matching.Reason(code=item["code"], params=_localised_params(item["params"], config),
                                  share=item.get("share", 0))
-        text = _side_sentence(reason, perspective) or matching.describe(
+        text = _authored_sentence(item, reason, config) or _side_sentence(reason, perspective) or matching.describe(
             reason, gettext=translation.gettext, ngettext=translation.ngettext)
         sentences.append({"text": text, "share": round(100 * item.get("share", 0)),
                           "trade_off": item.get("value", 1.0) < STRONG_REASON})
@@ -105,6 +105,16 @@ def reason_sentences(explanation, config=None, perspective="mentee"):
 
 
 STRONG_REASON = 0.5  # a criterion met at least halfway speaks for a pair
+
+
+def _authored_sentence(item, reason, config):
+    """A shared answer in the words the program's author gave its question (``reason``), or None."""
+    if item["code"] != "same_answer" or not config:
+        return None
+    question = next((q for q in config.get("questions", []) if q["id"] == item["params"].get("question")), None)
+    if not question or not question.get("reason"):
+        return None
+    return question["reason"].replace("{answer}", str(reason.params["answer"]))
 
 
 def _side_sentence(reason, perspective):

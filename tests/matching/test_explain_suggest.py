@@ -41,7 +41,7 @@ def test_describe_english_sentences():
     assert describe(Reason("timezone", {"hours": 0}, 1.0)) == "Same time zone"
     assert describe(Reason("timezone", {"hours": 5.5}, 1.0)) == "Time zones 5.5 hours apart"
     assert describe(Reason("same_answer", {"question": "format", "answer": "remote"}, 1.0)) == \
-        "Same answer to format: remote"
+        "Both answered “remote” to “format”"
     with pytest.raises(ValueError):
         describe(Reason("nope", {}, 1.0))
 
