@@ -204,7 +204,7 @@ def _clean_question(raw, path):
     if question["reason"] and question["match"] != "choice":
         _fail(f"{path}.reason", _('only a question matched on the same answer ("match": "choice") has a reason text'))
     if question["reason"] and question["reason"].count("{answer}") != 1:
-        _fail(f"{path}.reason", _("must contain {{answer}} once, where the shared answer goes"))
+        _fail(f"{path}.reason", _("must contain {answer} once, where the shared answer goes"))
     if question["exclude_same"] and kind != "choice" and kind != "text":
         _fail(f"{path}.exclude_same", _("only a choice or text question can exclude pairs with the same answer"))
     return question
