@@ -805,6 +805,42 @@ def test_the_course_team_reads_reasons_about_the_two_not_to_them():
     assert reason_sentences(stored, perspective="mentee")[0]["text"] == "You both speak English"
 
 
+@pytest.mark.parametrize("authored, expected", [
+    ("Both prefer to meet by: {answer}", "Both prefer to meet by: Phone call"),
+    ("", "Both answered “Phone call” to “How do you prefer to meet?”"),
+])
+def test_a_shared_answer_reads_as_a_sentence(authored, expected):
+    """Before: "Same answer to How do you prefer to meet?: Phone call", a stitched template."""
+    from mentoring_xblock.demo import leadership_config
+    from mentoring_xblock.program_config import clean_config
+    from mentoring_xblock.services.matching import reason_sentences
+    raw = leadership_config()
+    for question in raw["questions"]:
+        if question["id"] == "meeting_style":
+            question["reason"] = authored
+    config = clean_config(raw)
+    stored = [{"code": "same_answer", "params": {"question": "meeting_style", "answer": "phone"}, "share": 1.0,
+               "value": 1.0}]
+    for perspective in ("mentee", "mentor", "coordinator"):  # worded for whoever reads it
+        assert reason_sentences(stored, config, perspective)[0]["text"] == expected
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"reason": "Both prefer this"}, "must contain {answer} once"),
+    ({"reason": "{answer} and {answer}"}, "must contain {answer} once"),
+    ({"match": "", "reason": "Both: {answer}"}, "only a question matched on the same answer"),
+])
+def test_studio_refuses_a_reason_text_that_cannot_work(change, message):
+    from mentoring_xblock.demo import leadership_config
+    from mentoring_xblock.errors import ConfigurationError
+    from mentoring_xblock.program_config import clean_config
+    raw = leadership_config()
+    question = next(q for q in raw["questions"] if q["id"] == "meeting_style")
+    question.update(change)
+    with pytest.raises(ConfigurationError, match=message.replace("{", "\\{").replace("}", "\\}")):
+        clean_config(raw)
+
+
 @pytest.mark.django_db
 def test_a_check_in_without_scale_answers_does_not_hide_the_last_result(program_usage, cohort):
     """A check-in of custom choice/text items says nothing on the scale: the latest one that does still counts."""
