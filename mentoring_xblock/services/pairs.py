@@ -48,10 +48,10 @@ def release_requests(person, now=None):
     """
     now = now or timezone.now()
     MentorshipRequest.objects.filter(mentee=person, open_slot=True).update(
-        state=MentorshipRequest.State.WITHDRAWN, open_slot=None, responded_at=now)
+        state=MentorshipRequest.State.WITHDRAWN, open_slot=None, responded_at=now, modified=now)
     waiting = list(MentorshipRequest.objects.filter(mentor=person, open_slot=True).select_related("mentee"))
     MentorshipRequest.objects.filter(pk__in=[request.pk for request in waiting]).update(
-        state=MentorshipRequest.State.DECLINED, open_slot=None, responded_at=now)
+        state=MentorshipRequest.State.DECLINED, open_slot=None, responded_at=now, modified=now)
     return waiting
 
 
