@@ -72,9 +72,8 @@ def _shared(assessment, response):
     """Answers someone submitted about the viewer, as the viewer reads them (goals from the row itself)."""
     answers = service.answers_of(response)
     goals = (response.answers or {}).get("goals", {})
-    points = [{"value": p["value"], "label": _(p["label"])} for p in service.GOAL_POINTS]
-    items = [{"id": f"goal_{goal_id}", "kind": "scale", "prompt": goal["title"], "goal": int(goal_id),
-              "points": points} for goal_id, goal in goals.items()] + list(assessment.definition["items"])
+    items = [service.goal_item(int(goal_id), goal["title"]) for goal_id, goal in goals.items()] + list(
+        assessment.definition["items"])
     fallback = _("your mentor") if service.role_in_program(response.respondent) == service.MENTOR else _("your mentee")
     return {"respondent": response.respondent.shown_name(fallback), "submitted_at": response.submitted_at,
             "items": [{"prompt": item["prompt"], "display": _display(item, answers.get(item["id"]))}

@@ -49,7 +49,7 @@ SCENARIO_DEFINITIONS = {"checkin": {"kind": "checkin", "repeat_days": 30}, "ment
     "kind": "mentor_rates_mentee"}}
 
 
-def _identity(program, username):
+def _identity(username):
     user = get_user_model().objects.get(username=username)
     return Identity(user.pk, user.username, False, True, full_name=user.get_full_name())
 
@@ -68,15 +68,15 @@ def _days_ago(days):
 
 
 def _pair(program, mentee, mentor, welcome):
-    request = mentorship.request_mentor(program, _identity(program, mentee), _participant(program, mentor).pk,
+    request = mentorship.request_mentor(program, _identity(mentee), _participant(program, mentor).pk,
                                         "I would like to grow as a leader with your help.")
-    mentorship.respond_to_request(program, _identity(program, mentor), request.pk, True, welcome)
+    mentorship.respond_to_request(program, _identity(mentor), request.pk, True, welcome)
     return Match.objects.get(program=program, mentee__username=mentee, state=Match.State.ACTIVE)
 
 
 def _checkin(program, match, answers, mentee_comment=""):
     checkin = _assessment(program, "checkin")
-    mentee, mentor = _identity(program, match.mentee.username), _identity(program, match.mentor.username)
+    mentee, mentor = _identity(match.mentee.username), _identity(match.mentor.username)
     values = dict(answers, comment=mentee_comment) if mentee_comment else answers
     assessments.save_response(checkin, mentee, None, values, True)
     assessments.save_response(checkin, mentor, match.mentee.pk, answers, True)
@@ -84,7 +84,7 @@ def _checkin(program, match, answers, mentee_comment=""):
 
 def _healthy_pair(program):
     match = _pair(program, "learner_01", "mentor_01", "Welcome! Let's start with what you want from this.")
-    mentee, mentor = _identity(program, "learner_01"), _identity(program, "mentor_01")
+    mentee, mentor = _identity("learner_01"), _identity("mentor_01")
     template = workspace.agreement_template(program)
     agreement = workspace.save_agreement(program, mentor, match.pk, dict(
         template, version=0, meeting_frequency="Every two weeks, 45 minutes, on video.",
@@ -124,9 +124,9 @@ def _quiet_pair(program):
 
 def _past_pair(program):
     match = _pair(program, "learner_04", "mentor_04", "Glad to work with you.")
-    workspace.post_message(program, _identity(program, "learner_04"), match.pk,
+    workspace.post_message(program, _identity("learner_04"), match.pk,
                            {"body": "Thank you for these three months."})
-    mentorship.end_match(program, _identity(program, "learner_04"), match.pk,
+    mentorship.end_match(program, _identity("learner_04"), match.pk,
                          "We reached the goals we set together.")
     Match.objects.filter(pk=match.pk).update(started_at=_days_ago(120), ended_at=_days_ago(20))
 
@@ -161,7 +161,7 @@ def seed_story(program, coordinator):
         return False  # a smaller demo (fewer people): no story
     _healthy_pair(program)
     _quiet_pair(program)
-    mentorship.request_mentor(program, _identity(program, "learner_03"), _participant(program, "mentor_03").pk,
+    mentorship.request_mentor(program, _identity("learner_03"), _participant(program, "mentor_03").pk,
                               "I lead a new team of five and would value your view on our first quarter.")
     _past_pair(program)
     _runs(program, coordinator)

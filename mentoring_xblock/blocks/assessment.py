@@ -207,11 +207,12 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
     def save_response(self, data, suffix=""):
         """Save a draft or submit: ``{"subject_id": n | null, "answers": {item_id: value}, "submit": bool}``."""
         data = _object(data)
-        result = service.save_response(self.assessment(), self.identity(), data.get("subject_id"),
+        assessment = self.assessment()
+        result = service.save_response(assessment, self.identity(), data.get("subject_id"),
                                        data.get("answers"), data.get("submit", False))
         response = result.response
         if response.state == "submitted" and data.get("submit"):
-            if self.clean_definition()["grading"] == "completion":  # else the person rated, on their view
+            if assessment.definition["grading"] == "completion":  # else the person rated, on their view
                 self._publish_grade(result.score)
             if result.completion == 1.0:
                 self.runtime.publish(self, "completion", {"completion": 1.0})

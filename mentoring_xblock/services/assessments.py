@@ -166,14 +166,16 @@ def targets_for(assessment, participant, now=None):
     return targets
 
 
+def goal_item(goal_id, title, expected=""):
+    """A goal of the pair as an item rated on the goal scale (the form asks it; a shared answer shows it)."""
+    return {"id": f"goal_{goal_id}", "kind": "scale", "prompt": title, "required": True, "competency": "",
+            "goal": goal_id, "expected": expected,
+            "points": [{"value": p["value"], "label": _(p["label"])} for p in GOAL_POINTS]}
+
+
 def form_items(definition, target):
     """The items of the form for ``target``: each goal of the pair first (goal attainment), then the authored ones."""
-    items = []
-    for goal in target.goals:
-        items.append({"id": f"goal_{goal.pk}", "kind": "scale", "prompt": goal.title, "required": True,
-                      "competency": "", "goal": goal.pk, "expected": goal.measurable,
-                      "points": [{"value": p["value"], "label": _(p["label"])} for p in GOAL_POINTS]})
-    return items + list(definition["items"])
+    return [goal_item(goal.pk, goal.title, goal.measurable) for goal in target.goals] + list(definition["items"])
 
 
 # ---- answers -------------------------------------------------------------------------------------
@@ -269,10 +271,9 @@ def _stored(items, cleaned):
         if item.get("kind") == "scale":
             points = [point["value"] for point in item["points"]]
             stored["ranges"][item["id"]] = [min(points), max(points)]
-        if item.get("competency"):
-            points = [point["value"] for point in item["points"]]
+        if item.get("competency"):  # a scale item
             stored["competencies"][item["competency"]] = value
-            stored["scales"][item["competency"]] = [min(points), max(points)]
+            stored["scales"][item["competency"]] = list(stored["ranges"][item["id"]])
         if item.get("goal"):
             goals[str(item["goal"])] = {"title": item["prompt"], "value": value}
     if goals:
