@@ -6,8 +6,9 @@ Query counts do not grow with the program: a participant's view makes at most fi
 from django.utils.translation import gettext as _
 
 from . import policy
-from .models import AssessmentResponse
-from .services import assessments as service
+from .domain import assessments as service
+from .domain.people import MENTOR, role_in_program
+from .models import AssessmentResponse, Participant
 
 CHART_WIDTH = 360
 BAR_SPACE = 250
@@ -74,7 +75,7 @@ def _shared(assessment, response):
     goals = (response.answers or {}).get("goals", {})
     items = [service.goal_item(int(goal_id), goal["title"]) for goal_id, goal in goals.items()] + list(
         assessment.definition["items"])
-    fallback = _("your mentor") if service.role_in_program(response.respondent) == service.MENTOR else _("your mentee")
+    fallback = _("your mentor") if role_in_program(response.respondent) == MENTOR else _("your mentee")
     return {"respondent": response.respondent.shown_name(fallback), "submitted_at": response.submitted_at,
             "items": [{"prompt": item["prompt"], "display": _display(item, answers.get(item["id"]))}
                       for item in items if answers.get(item["id"]) not in (None, "", [])]}
@@ -120,9 +121,9 @@ def _coordinator_summary(assessment, identity):
 
 def assessment_view_state(assessment, identity, now=None):
     """What the assessment block shows ``identity``: forms, answers, growth, or why there is nothing to do."""
-    participant = service.caller_participant(assessment.program, identity)
+    participant = Participant.of_user(assessment.program, identity.user_id)
     roles = policy.roles_of(identity, participant)
-    side = service.role_in_program(participant)
+    side = role_in_program(participant)
     kind = assessment.kind
     state = {"is_authenticated": identity.is_authenticated, "side": side, "kind": kind,
              "is_coordinator": policy.COORDINATOR in roles, "forms": [], "notice": "", "growth": None,
@@ -134,15 +135,15 @@ def assessment_view_state(assessment, identity, now=None):
     if side is None:
         state["notice"] = "not_in_program"
     elif side not in service.ANSWERED_BY[kind]:
-        state["notice"] = "for_mentors" if service.MENTOR in service.ANSWERED_BY[kind] else "for_mentees"
+        state["notice"] = "for_mentors" if MENTOR in service.ANSWERED_BY[kind] else "for_mentees"
     else:
         targets = service.targets_for(assessment, participant, now)
         responses = list(AssessmentResponse.objects.filter(usage_key=assessment.usage_key, respondent=participant))
         current = {(r.subject_id, r.period): r for r in responses}
         state["forms"] = [_form(assessment, t, current.get((t.subject.pk, t.period)), side) for t in targets]
         if not targets:
-            state["notice"] = "no_mentees" if side == service.MENTOR else "no_mentor"
-        completion = service.completion_from(targets if side == service.MENTOR else [], responses)
+            state["notice"] = "no_mentees" if side == MENTOR else "no_mentor"
+        completion = service.completion_from(targets if side == MENTOR else [], responses)
         state["completion"] = completion
         state["score"] = service.score_from(assessment.definition, completion)
         if kind == "self_post" and completion:

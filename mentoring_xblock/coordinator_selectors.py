@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from . import compat, policy
+from .domain import jobs as job_states
+from .domain.matching import reason_sentences
 from .models import ActivityEvent, AssessmentResponse, Match, MatchingRun, Meeting, Participant, RunProposal
 from .selectors import person_card, program_counts
-from .services import matching_runs
-from .services.matching import reason_sentences
 from .workspace_selectors import shown_time
 
 PAGE_SIZE = 25
@@ -187,9 +187,9 @@ def matching_view(program, run_id=None, page=1):
     if run_id and run is None:
         run = MatchingRun.objects.filter(program=program, pk=run_id).first()
     state = {"runs": runs, "run": run, "proposals": None}
-    state["run_stalled"], state["run_error"] = matching_runs.shown_state(run) if run else (False, "")
+    state["run_stalled"], state["run_error"] = job_states.run_shown_state(run) if run else (False, "")
     if run is not None and run.state == MatchingRun.State.DRAFT:
-        state["publish_effects"] = matching_runs.publish_effects(run)
+        state["publish_effects"] = job_states.publish_effects(run)
     if run is not None and run.state in (MatchingRun.State.DRAFT, MatchingRun.State.PUBLISHED):
         # Proposed pairs by score (unmatched mentees score 0, so they come last).
         query = RunProposal.objects.filter(run=run).select_related("mentee", "mentor").order_by("-score", "pk")

@@ -22,6 +22,8 @@ from django.utils import timezone
 
 from . import compat
 from .assessment_config import COMPETENCY_PROMPTS, clean_definition
+from .domain import assessments as rules
+from .domain.agreements import agreement_template
 from .identity import Identity
 from .models import ActivityEvent, Match, MatchingRun, Meeting, Message, Participant, RunProposal
 from .services import assessments, matching_runs, mentorship, workspace
@@ -60,7 +62,7 @@ def _participant(program, username):
 
 def _assessment(program, kind):
     key = compat.runtime_usage_key(program.course_key, "mentoring_assessment", SCENARIO_USAGE_IDS[kind])
-    return assessments.Assessment(program, key, clean_definition(SCENARIO_DEFINITIONS[kind]))
+    return rules.Assessment(program, key, clean_definition(SCENARIO_DEFINITIONS[kind]))
 
 
 def _days_ago(days):
@@ -85,7 +87,7 @@ def _checkin(program, match, answers, mentee_comment=""):
 def _healthy_pair(program):
     match = _pair(program, "learner_01", "mentor_01", "Welcome! Let's start with what you want from this.")
     mentee, mentor = _identity("learner_01"), _identity("mentor_01")
-    template = workspace.agreement_template(program)
+    template = agreement_template(program)
     agreement = workspace.save_agreement(program, mentor, match.pk, dict(
         template, version=0, meeting_frequency="Every two weeks, 45 minutes, on video.",
         expectations="Learner_01 brings one real situation to each meeting; we agree a next step each time."))

@@ -5,6 +5,7 @@ staff flag; ``mentee`` / ``mentor`` from the caller's Participant row; ``learner
 signed-in user; ``anonymous`` is not signed in.
 """
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .errors import NotAuthenticated, PermissionDenied
 
@@ -29,7 +30,29 @@ POLICY = {
     "read_notifications": frozenset({MENTEE, MENTOR}),
     "answer_assessment": frozenset({MENTEE, MENTOR}),
     "coordinate": frozenset({COORDINATOR}),
+    "configure": frozenset({COORDINATOR}),
+    "read_workspace": frozenset({MENTEE, MENTOR, COORDINATOR}),
+    "write_workspace": frozenset({MENTEE, MENTOR}),
 }
+PARTICIPANT_ROLES = frozenset({MENTEE, MENTOR})
+
+# ---- the scope of a handler's object ------------------------------------------------------------
+#
+# Every handler declares (action in POLICY, object scope) on its decorator (``blocks.base.json_handler``).
+# The scope says how the object a request names is resolved; the outcome for a caller follows from the
+# action's roles and the scope (``outcome``):
+#
+# * ``program``: no object beyond the program (or only the caller's own row): the roles decide.
+# * ``own``: an object that belongs to the caller (their request, their pair as mentee or as
+#   mentor, the people they rate). Somebody with the role but not the owner gets 404; a caller
+#   without the role gets 403 before any lookup; coordinators, where the action allows them, reach
+#   every object of the program.
+# * ``pair``: one match named by ``match_id``; its two people pass, every other signed-in person
+#   gets the same 404 whether or not the pair exists; coordinators pass when the action allows
+#   them (reading a workspace, ending a pair) and get 403 when it does not (writing in one).
+# * ``author``: a pair's item that only its author changes (a message): the other side gets 403.
+PROGRAM_SCOPE, OWN_SCOPE, PAIR_SCOPE, AUTHOR_SCOPE = "program", "own", "pair", "author"
+SCOPES = (PROGRAM_SCOPE, OWN_SCOPE, PAIR_SCOPE, AUTHOR_SCOPE)
 
 
 def coordinator_reads_pair_content(config):
@@ -62,92 +85,62 @@ def allowed(action, identity, participant=None):
     return bool(POLICY[action] & roles_of(identity, participant))
 
 
+# What a caller is told when the action is refused, where the general sentence does not fit.
+SIGN_IN_MESSAGES = {
+    "answer_assessment": gettext_lazy("Sign in to answer this assessment."),
+    "read_workspace": gettext_lazy("Sign in to see your mentoring workspace."),
+    "write_workspace": gettext_lazy("Sign in to see your mentoring workspace."),
+}
+DENIED_MESSAGES = {
+    "answer_assessment": gettext_lazy("This assessment is part of the mentoring program. Join the program first, "
+                                      "then come back to answer it."),
+}
+
+
+def sign_in_message(action):
+    """What an anonymous caller is told when ``action`` needs them signed in."""
+    return str(SIGN_IN_MESSAGES.get(action, _("Sign in to take part in the mentoring program.")))
+
+
 def require(action, identity, participant=None, message=None):
     """Raise unless the caller may do ``action``: 401 for anonymous callers, 403 (with ``message``) otherwise."""
     if allowed(action, identity, participant):
         return
     if not identity.is_authenticated:
-        raise NotAuthenticated(_("Sign in to take part in the mentoring program."))
-    raise PermissionDenied(message or _("You are not allowed to do this in this mentoring program."))
+        raise NotAuthenticated(sign_in_message(action))
+    raise PermissionDenied(str(message or DENIED_MESSAGES.get(
+        action, _("You are not allowed to do this in this mentoring program."))))
 
 
-# ---- every handler of both blocks, declared ---------------------------------------------------------
-#
-# handler -> (action in POLICY, object scope). The scope says how the object a request names is
-# resolved; the outcome for a caller follows from the action's roles and the scope (``outcome``):
-#
-# * ``program``: no object beyond the program (or only the caller's own row): the roles decide.
-# * ``own``: an object that belongs to the caller (their request, their pair as mentee or as
-#   mentor, the people they rate). Somebody with the role but not the owner gets 404; a caller
-#   without the role gets 403 before any lookup; coordinators, where the action allows them, reach
-#   every object of the program.
-# * ``pair``: one match named by ``match_id``; its two people pass, every other signed-in person
-#   gets the same 404 whether or not the pair exists; coordinators pass when the action allows
-#   them (reading a workspace, ending a pair) and get 403 when it does not (writing in one).
-# * ``author``: a pair's item that only its author changes (a message): the other side gets 403.
-PROGRAM_SCOPE, OWN_SCOPE, PAIR_SCOPE, AUTHOR_SCOPE = "program", "own", "pair", "author"
+def gate(action, scope, identity, participant, message=None):
+    """The check every handler passes before it runs (``blocks.base.json_handler`` / ``download_handler``).
 
-POLICY.update({
-    "configure": frozenset({COORDINATOR}),
-    "read_workspace": frozenset({MENTEE, MENTOR, COORDINATOR}),
-    "write_workspace": frozenset({MENTEE, MENTOR}),
-})
+    ``participant`` is a callable giving the caller's row, called only when a participant's role could grant
+    the action. In the ``pair`` and ``author`` scopes the object decides (``domain.access``): the gate refuses
+    only anonymous callers, so that everyone outside a pair gets the same 404 whether or not it exists.
+    """
+    if scope in (PAIR_SCOPE, AUTHOR_SCOPE):
+        if not identity.is_authenticated:
+            raise NotAuthenticated(sign_in_message(action))
+        return
+    if allowed(action, identity) or not POLICY[action] & PARTICIPANT_ROLES:
+        require(action, identity, message=message)
+        return
+    require(action, identity, participant(), message=message)
 
-_WORKSPACE_WRITES = (
-    "workspace_save_agreement", "workspace_sign_agreement", "workspace_create_goal", "workspace_update_goal",
-    "workspace_create_action", "workspace_update_action", "workspace_delete_action",
-    "workspace_schedule_meeting", "workspace_update_meeting", "workspace_log_meeting", "workspace_post_message",
-    "workspace_add_resource", "workspace_remove_resource", "workspace_save_reflection",
-)
-_COORDINATOR_HANDLERS = (
-    "coordinator_panel", "review_mentor", "set_capacity", "remove_participant", "start_run", "run_status",
-    "edit_proposal", "resolve_run", "publish_run", "discard_run", "manual_match", "nudge", "export_csv",
-    "start_export", "export_status", "export_download", "save_settings", "reset_settings",
-)
-
-HANDLER_POLICY = {
-    "mentoring_program": {
-        "state": ("view_program", PROGRAM_SCOPE),
-        "join": ("join_program", PROGRAM_SCOPE),
-        "save_profile": ("edit_profile", PROGRAM_SCOPE),
-        "request_mentor": ("request_mentor", PROGRAM_SCOPE),
-        "join_queue": ("request_mentor", PROGRAM_SCOPE),
-        "withdraw_request": ("request_mentor", OWN_SCOPE),
-        "respond_request": ("respond_to_request", OWN_SCOPE),
-        "set_paused": ("respond_to_request", PROGRAM_SCOPE),
-        "respond_proposal": ("respond_to_proposal", OWN_SCOPE),
-        "end_match": ("end_match", OWN_SCOPE),
-        "leave_program": ("leave_program", PROGRAM_SCOPE),
-        "mark_read": ("read_notifications", PROGRAM_SCOPE),
-        "studio_submit": ("configure", PROGRAM_SCOPE),
-        "workspace_view": ("read_workspace", PAIR_SCOPE),
-        "workspace_meeting_ics": ("read_workspace", PAIR_SCOPE),
-        "workspace_edit_message": ("write_workspace", AUTHOR_SCOPE),
-        "workspace_delete_message": ("write_workspace", AUTHOR_SCOPE),
-        **{name: ("write_workspace", PAIR_SCOPE) for name in _WORKSPACE_WRITES},
-        **{name: ("coordinate", PROGRAM_SCOPE) for name in _COORDINATOR_HANDLERS},
-    },
-    "mentoring_assessment": {
-        "save_response": ("answer_assessment", OWN_SCOPE),
-        "rescore_all": ("coordinate", PROGRAM_SCOPE),
-        "report": ("coordinate", PROGRAM_SCOPE),
-        "learner_record": ("coordinate", PROGRAM_SCOPE),
-        "studio_submit": ("configure", PROGRAM_SCOPE),
-    },
-}
 
 # Who the caller is relative to the object a request names (used by ``outcome``).
 RELATION_NONE, RELATION_PARTY, RELATION_OTHER_SIDE = "none", "party", "other_side"
 
 
-def outcome(block_type, handler, roles, relation):
-    """The declared HTTP status class ("2xx", "401", "403" or "404") of ``handler`` for a caller.
+def outcome(declaration, roles, relation):
+    """The HTTP status class ("2xx", "401", "403" or "404") a handler declared ``(action, scope)`` gives a caller.
 
     ``roles`` are the caller's roles in the program (``roles_of``); ``relation`` says whether the
     object the request names is theirs (``party``), belongs to the other person of their pair and
     only its author may change it (``other_side``), or is not theirs at all (``none``).
     """
-    action, scope = HANDLER_POLICY[block_type][handler]
+    action, scope = declaration
     if ANONYMOUS in roles:
         return "2xx" if ANONYMOUS in POLICY[action] else "401"
     if scope in (PAIR_SCOPE, AUTHOR_SCOPE):

@@ -5,13 +5,14 @@ from django.utils.translation import gettext as _
 
 from . import policy
 from .conf import setting
+from .domain import matching as matching_service
+from .domain import notices
+from .domain.limits import MAX_REASON, MAX_REQUEST_MESSAGE
+from .domain.matching import reason_sentences
+from .domain.people import ROLE_MENTEE, ROLE_MENTOR
 from .models import Match, MentorshipRequest, Participant
 from .program_config import question_label, questions_for
 from .reference import DAY_NAMES, DAY_SHORT_NAMES, LANGUAGES, language_name, time_zone_choices
-from .services import matching as matching_service
-from .services import mentorship, notifications
-from .services.matching import reason_sentences
-from .services.participants import ROLE_MENTEE, ROLE_MENTOR, get_participant
 
 
 def participant_profile(participant):
@@ -168,7 +169,7 @@ def mentor_journey(program, mentor):
 def program_view_state(program, identity):
     """Everything the program block's learner/mentor/coordinator view needs, for ``identity``."""
     config = program.configuration
-    participant = get_participant(program, identity.user_id)
+    participant = Participant.of_user(program, identity.user_id)
     roles = policy.roles_of(identity, participant)
     role = None
     if participant is not None and participant.status == Participant.Status.ACTIVE:
@@ -186,15 +187,15 @@ def program_view_state(program, identity):
         "questions": profile_form(config, role or ROLE_MENTEE),
         "config": config,
         # What the forms accept, from the services that check it (the templates' maxlength).
-        "limits": {"message": mentorship.MAX_REQUEST_MESSAGE, "reason": mentorship.MAX_REASON},
+        "limits": {"message": MAX_REQUEST_MESSAGE, "reason": MAX_REASON},
     }
     if role == ROLE_MENTEE:
         state["journey"] = mentee_journey(program, participant)
     elif role == ROLE_MENTOR:
         state["journey"] = mentor_journey(program, participant)
     if role:
-        state["unread"] = notifications.unread_count(participant)
-        state["notifications"] = notifications.recent(participant)
+        state["unread"] = notices.unread_count(participant)
+        state["notifications"] = notices.recent(participant)
     return state
 
 

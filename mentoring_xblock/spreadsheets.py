@@ -4,7 +4,9 @@ Text starting with = + - @ tab or carriage return would run as a formula when th
 (CSV injection), so it gets a leading quote. Numbers stay numbers (a quoted -2 would be text), dates are
 written in ISO form, and empty values are empty.
 """
+import csv
 import decimal
+import io
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -17,3 +19,13 @@ def safe_cell(value):
         return value
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def to_csv(columns, rows):
+    """CSV text with ``columns`` in this order (a header row first) and formula-safe cells."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([safe_cell(row.get(column)) for column in columns])
+    return out.getvalue()

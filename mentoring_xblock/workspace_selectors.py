@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from . import policy
+from .domain import access, limits
+from .domain.agreements import agreement_template
 from .models import ActionItem, ActivityEvent, Agreement, Goal, Match, Meeting, Message, Reflection, Resource
 from .reference import is_time_zone
-from .services import workspace as service
+from .validation import is_whole
 
 MESSAGES_PER_PAGE = 20
 PAST_MEETINGS_PER_PAGE = 10
@@ -54,7 +56,7 @@ def _page_count(total, size):
 
 
 def _clamp_page(page, pages):
-    if isinstance(page, bool) or not isinstance(page, int):
+    if not is_whole(page):
         return 1
     return min(max(page, 1), pages)
 
@@ -143,13 +145,13 @@ def _action_view(action, today, show_private, owner_names):
 def workspace_view_state(program, identity, match_id, page=1, past_page=1, now=None):
     """Everything the workspace template shows to the caller (the pair, or a coordinator per privacy)."""
     now = now or timezone.now()
-    match, side = service.readable_match(program, identity, match_id)
+    match, side = access.readable_match(program, identity, match_id)
     privacy = (program.configuration or {}).get("privacy", "metadata")
-    is_pair = side != service.SIDE_COORDINATOR
+    is_pair = side != access.SIDE_COORDINATOR
     show_private = is_pair or policy.coordinator_reads_pair_content(program.configuration)
     mentor, mentee = _person(match.mentor), _person(match.mentee)
-    me = mentor if side == service.SIDE_MENTOR else mentee if side == service.SIDE_MENTEE else None
-    other = mentee if side == service.SIDE_MENTOR else mentor if side == service.SIDE_MENTEE else None
+    me = mentor if side == access.SIDE_MENTOR else mentee if side == access.SIDE_MENTEE else None
+    other = mentee if side == access.SIDE_MENTOR else mentor if side == access.SIDE_MENTEE else None
     if is_pair:
         zones = [(_("your time"), me["time_zone"])]
         if other["time_zone"] != me["time_zone"]:
@@ -164,12 +166,12 @@ def workspace_view_state(program, identity, match_id, page=1, past_page=1, now=N
 
     # Agreement (1 query): an unsaved agreement shows the program's template, version 0.
     agreement = Agreement.objects.filter(match=match).first()
-    template = service.agreement_template(program)
+    template = agreement_template(program)
     agreement_view = {
         "exists": agreement is not None,
         "version": agreement.version if agreement else 0,
         "fields": {key: (getattr(agreement, key) if agreement else template[key]) if show_private else ""
-                   for key in service.AGREEMENT_FIELDS},
+                   for key in limits.AGREEMENT_FIELDS},
         "mentor_signed_at": agreement.mentor_signed_at if agreement else None,
         "mentee_signed_at": agreement.mentee_signed_at if agreement else None,
     }
@@ -194,7 +196,7 @@ def workspace_view_state(program, identity, match_id, page=1, past_page=1, now=N
                 "status_label": goal.get_status_display(), "progress": goal.progress,
                 "target_date": goal.target_date, "actions": by_goal.get(goal.pk, []),
                 "linked_units": goal.linked_units, "linked_units_text": "\n".join(goal.linked_units)}
-        for key in service.GOAL_TEXTS:
+        for key in limits.GOAL_TEXTS:
             view[key] = getattr(goal, key) if show_private else ""
         goal_views.append(view)
     loose_actions = by_goal.get(None, [])
@@ -205,7 +207,7 @@ def workspace_view_state(program, identity, match_id, page=1, past_page=1, now=N
         upcoming=Count("id", filter=Q(status=Meeting.Status.SCHEDULED, starts_at__gte=now)),
         past=Count("id", filter=~Q(status=Meeting.Status.SCHEDULED, starts_at__gte=now)))
     upcoming = Meeting.objects.filter(match=match, status=Meeting.Status.SCHEDULED, starts_at__gte=now) \
-        .order_by("starts_at")[:service.MAX_UPCOMING_MEETINGS]
+        .order_by("starts_at")[:limits.MAX_UPCOMING_MEETINGS]
     past_pages = _page_count(counts["past"], PAST_MEETINGS_PER_PAGE)
     past_page = _clamp_page(past_page, past_pages)
     start = (past_page - 1) * PAST_MEETINGS_PER_PAGE
@@ -236,7 +238,7 @@ def workspace_view_state(program, identity, match_id, page=1, past_page=1, now=N
             "html": message.shown_html() if show_private and not deleted else "",
             "body": message.body if mine and not deleted else "",
             "can_edit": mine and is_pair and not deleted and match.state == Match.State.ACTIVE
-            and now - message.created <= service.EDIT_WINDOW,
+            and now - message.created <= limits.EDIT_WINDOW,
             "can_delete": mine and is_pair and not deleted and match.state == Match.State.ACTIVE,
         }
 
@@ -257,7 +259,7 @@ def workspace_view_state(program, identity, match_id, page=1, past_page=1, now=N
                   "usage_key": str(r.usage_key) if r.usage_key else "",
                   "unit_url": f"/courses/{program.course_key}/jump_to/{r.usage_key}" if r.usage_key else "",
                   "added_by": name_of(r.added_by)}
-                 for r in Resource.objects.filter(match=match).order_by("-created", "-pk")[:service.MAX_RESOURCES]]
+                 for r in Resource.objects.filter(match=match).order_by("-created", "-pk")[:limits.MAX_RESOURCES]]
     reflections = [{"author": name_of(r.author_id), "mine": r.author_id == identity.user_id,
                     "text": r.text if show_private else "", "created": r.created}
                    for r in Reflection.objects.filter(match=match).order_by("created")]
@@ -291,7 +293,7 @@ def workspace_view_state(program, identity, match_id, page=1, past_page=1, now=N
         "messages": messages, "thread_count": thread_count, "message_count": message_count,
         "page": page, "pages": pages,
         "resources": resources, "reflections": reflections, "activity": activity,
-        "limits": {"title": service.MAX_TITLE, "text": service.MAX_TEXT, "short": service.MAX_SHORT,
-                   "message": service.MAX_MESSAGE, "url": service.MAX_URL, "location": service.MAX_LOCATION},
-        "edit_minutes": int(service.EDIT_WINDOW.total_seconds() // 60),
+        "limits": {"title": limits.MAX_TITLE, "text": limits.MAX_TEXT, "short": limits.MAX_SHORT,
+                   "message": limits.MAX_MESSAGE, "url": limits.MAX_URL, "location": limits.MAX_LOCATION},
+        "edit_minutes": int(limits.EDIT_WINDOW.total_seconds() // 60),
     }

@@ -780,8 +780,8 @@ def test_mentor_review_shows_who_they_are_and_a_rejection_says_why(program_usage
 
 def test_reasons_are_what_speaks_for_a_pair_and_trade_offs_are_labelled():
     """Before: "Time zones 7 hours apart" and "1 overlapping weekly hour" were listed as reasons to choose."""
+    from mentoring_xblock.domain.matching import explanation_data, reason_sentences
     from mentoring_xblock.matching import MatchingConfig, Profile, explain_pair
-    from mentoring_xblock.services.matching import explanation_data, reason_sentences
     config = MatchingConfig()
     mentee = Profile("e", topics={"delegation", "coaching"}, languages={"en"}, utc_offset_minutes=0,
                      availability={10, 11, 12, 13})
@@ -799,7 +799,7 @@ def test_reasons_are_what_speaks_for_a_pair_and_trade_offs_are_labelled():
 
 def test_the_course_team_reads_reasons_about_the_two_not_to_them():
     """Before: the coordinator's draft said "You both speak English"."""
-    from mentoring_xblock.services.matching import reason_sentences
+    from mentoring_xblock.domain.matching import reason_sentences
     stored = [{"code": "shared_language", "params": {"languages": ["en"], "count": 1}, "share": 1.0, "value": 1.0}]
     assert reason_sentences(stored, perspective="coordinator")[0]["text"] == "Both speak English"
     assert reason_sentences(stored, perspective="mentee")[0]["text"] == "You both speak English"
@@ -812,8 +812,8 @@ def test_the_course_team_reads_reasons_about_the_two_not_to_them():
 def test_a_shared_answer_reads_as_a_sentence(authored, expected):
     """Before: "Same answer to How do you prefer to meet?: Phone call", a stitched template."""
     from mentoring_xblock.demo import leadership_config
+    from mentoring_xblock.domain.matching import reason_sentences
     from mentoring_xblock.program_config import clean_config
-    from mentoring_xblock.services.matching import reason_sentences
     raw = leadership_config()
     for question in raw["questions"]:
         if question["id"] == "meeting_style":

@@ -11,6 +11,7 @@ from django.db import IntegrityError, OperationalError
 from django.utils import timezone
 
 from mentoring_xblock.conf import setting
+from mentoring_xblock.domain import jobs as job_states
 from mentoring_xblock.models import ActivityEvent, ExportJob, Match, MatchingRun, MentorshipRequest, Notification
 from mentoring_xblock.models import Participant as P
 from mentoring_xblock.services import jobs, matching_runs, mentorship
@@ -152,7 +153,7 @@ def test_a_run_whose_worker_stopped_is_shown_stalled_and_replaced_by_the_next(pr
 
     stall(MatchingRun, run.pk, stale + 1)
     stalled = call(program_usage, "coordinator", "run_status", {"run_id": run.pk}).body
-    assert stalled["stalled"] is True and stalled["error"] == jobs.stalled_message()
+    assert stalled["stalled"] is True and stalled["error"] == job_states.stalled_message()
     assert MatchingRun.objects.get(pk=run.pk).state == "running"  # reading it changed nothing
     html = call(program_usage, "coordinator", "coordinator_panel", {"tab": "matching", "run_id": run.pk}).body["html"]
     assert "stopped responding" in html and f'data-run-progress="{run.pk}"' not in html  # no endless polling
@@ -160,7 +161,7 @@ def test_a_run_whose_worker_stopped_is_shown_stalled_and_replaced_by_the_next(pr
     again = call(program_usage, "coordinator", "start_run", {})
     assert again.status == 200 and again.body["state"] == "draft"
     given_up = MatchingRun.objects.get(pk=run.pk)
-    assert (given_up.state, given_up.error) == ("failed", jobs.stalled_message())
+    assert (given_up.state, given_up.error) == ("failed", job_states.stalled_message())
     assert ActivityEvent.objects.filter(program=program, verb="run.stalled").count() == 1
 
 
@@ -172,7 +173,7 @@ def test_a_late_worker_does_not_overwrite_the_run_that_replaced_it(program, peop
 
     def slow_solve(*args, **kwargs):  # meanwhile the coordinator gave the run up as stalled
         result = real_solve(*args, **kwargs)
-        MatchingRun.objects.filter(pk=run.pk).update(state="failed", error=jobs.stalled_message())
+        MatchingRun.objects.filter(pk=run.pk).update(state="failed", error=job_states.stalled_message())
         return result
     monkeypatch.setattr(matching_runs.matching, "solve", slow_solve)
     finished = matching_runs.execute_run(run.pk)
@@ -184,7 +185,7 @@ def test_an_export_whose_worker_stopped_is_shown_failed(program_usage, program, 
     job = ExportJob.objects.create(program=program, kind="participants", requested_by=1)
     stall(ExportJob, job.pk, setting("MENTORING_JOB_STALE_MINUTES") + 1)
     status = call(program_usage, "coordinator", "export_status", {"job_id": job.pk}).body
-    assert (status["state"], status["error"]) == ("failed", jobs.stalled_message())
+    assert (status["state"], status["error"]) == ("failed", job_states.stalled_message())
 
 
 @pytest.mark.django_db

@@ -14,9 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mentoring_xblock import policy
-
-from .test_permissions import ALL_HANDLERS, case
+from .test_permissions import ALL_HANDLERS, DECLARED, case
 from .trust import GET_HANDLERS, build_world, call, snapshot
 
 EXAMPLES = int(os.environ.get("MENTORING_FUZZ_EXAMPLES", "20"))
@@ -65,7 +63,7 @@ def bodies(base):
 
 
 def caller_for(block_type, handler):
-    action, _scope = policy.HANDLER_POLICY[block_type][handler]
+    action, _scope = DECLARED[block_type][handler]
     if action in ("coordinate", "configure"):
         return "coordinator"
     if action == "respond_to_request":

@@ -1,8 +1,10 @@
-"""Every handler of both blocks, as every kind of caller, against the declared policy (policy.HANDLER_POLICY).
+"""Every handler of both blocks, as every kind of caller, against the policy each handler declares.
 
-Handlers are discovered on the block classes (``_is_xblock_handler``): a new handler that is not
-declared fails here. Each handler gets a valid body built from a populated program (tests/trust.py);
-each caller's call runs in a rolled-back savepoint, so every caller meets the same state.
+Handlers are discovered on the block classes (``_is_xblock_handler``); each declares ``(action, scope)`` on its
+decorator (``json_handler`` / ``download_handler``), the gate runs it, and ``DECLARED`` reads the same
+declarations back (``handler_policy``): a handler without one fails here. Each handler gets a valid body
+built from a populated program (tests/trust.py); each caller's call runs in a rolled-back savepoint, so every
+caller meets the same state.
 """
 import datetime
 import re
@@ -13,9 +15,11 @@ from django.utils import timezone
 
 from mentoring_xblock import compat, policy
 from mentoring_xblock.blocks.assessment import MentoringAssessmentBlock
+from mentoring_xblock.blocks.base import handler_policy
 from mentoring_xblock.blocks.program import MentoringProgramBlock
+from mentoring_xblock.domain import pairs
 from mentoring_xblock.models import Match, MatchingRun, MentorshipRequest, Participant, Program
-from mentoring_xblock.services import matching_runs, mentorship, pairs
+from mentoring_xblock.services import matching_runs, mentorship
 
 from .trust import CALLERS, GET_HANDLERS, build_world, call, identity, person, profile_for, rolled_back, status_class
 
@@ -29,18 +33,19 @@ def handlers_of(block_class):
 
 
 ALL_HANDLERS = [(block_type, name) for block_type, cls in BLOCKS.items() for name in handlers_of(cls)]
+DECLARED = {block_type: handler_policy(cls) for block_type, cls in BLOCKS.items()}
 
 
 def test_every_handler_is_declared():
-    declared = {(block_type, name) for block_type, table in policy.HANDLER_POLICY.items() for name in table}
+    declared = {(block_type, name) for block_type, table in DECLARED.items() for name in table}
     missing = sorted(set(ALL_HANDLERS) - declared)
     stale = sorted(declared - set(ALL_HANDLERS))
     assert not missing, f"handlers without a declared policy: {missing}"
     assert not stale, f"declared handlers that do not exist: {stale}"
-    for table in policy.HANDLER_POLICY.values():
+    for table in DECLARED.values():
         for action, scope in table.values():
             assert action in policy.POLICY
-            assert scope in (policy.PROGRAM_SCOPE, policy.OWN_SCOPE, policy.PAIR_SCOPE, policy.AUTHOR_SCOPE)
+            assert scope in policy.SCOPES
     print(f"\n[permissions] {len(ALL_HANDLERS)} handlers discovered and declared")
 
 
@@ -228,7 +233,7 @@ def test_handler_for_every_caller(world, block_type, handler):
             body, owners, other_side = case(world, handler, caller)
             relation = (policy.RELATION_PARTY if caller in owners else
                         policy.RELATION_OTHER_SIDE if caller in other_side else policy.RELATION_NONE)
-            expected = policy.outcome(block_type, handler, roles, relation)
+            expected = policy.outcome(DECLARED[block_type][handler], roles, relation)
             query = body if isinstance(body, str) else ""
             result = call(usage, caller, handler, None if isinstance(body, str) else body, query=query)
             return expected, result
@@ -272,7 +277,7 @@ def test_views_write_nothing(world, block_type):
 def _report():
     yield
     if COUNTS["cases"]:
-        print(f"\n[permissions] {COUNTS['cases']} caller x handler cases checked against policy.HANDLER_POLICY")
+        print(f"\n[permissions] {COUNTS['cases']} caller x handler cases checked against the handlers' declarations")
 
 
 # ---- nothing in a body elevates anyone -------------------------------------------------------------
@@ -284,7 +289,7 @@ ELEVATION = {"is_staff": True, "is_superuser": True, "role": "coordinator", "use
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("block_type, handler", [(b, h) for b, h in ALL_HANDLERS
-                                                 if policy.HANDLER_POLICY[b][h][0] in ("coordinate", "configure")
+                                                 if DECLARED[b][h][0] in ("coordinate", "configure")
                                                  and h not in GET_HANDLERS])
 def test_body_fields_cannot_make_a_learner_staff(world, block_type, handler):
     usage = world.usage if block_type == "mentoring_program" else world.assessment_usage

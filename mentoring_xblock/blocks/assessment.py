@@ -1,7 +1,7 @@
 """The ``mentoring_assessment`` block: a program's self-assessment, feedback or check-in in the course.
 
 Scorable and completable. What it counts for, and for whom, is the definition's ``grading``
-(``services.assessments``): the respondent for submitting, the person rated by the rating, or nobody.
+(``domain.assessments``): the respondent for submitting, the person rated by the rating, or nobody.
 A block only ever grades the user it serves, so the person rated is graded when they open it (and by
 the LMS's rescore). The last published score is kept in user_state so that a view can republish when
 the rules, the weight or the rating changed since.
@@ -9,14 +9,14 @@ the rules, the weight or the rating changed since.
 import json
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from webob import Response
 from xblock.completable import XBlockCompletionMode
 from xblock.core import XBlock
 from xblock.fields import Dict, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
-from .. import compat, olx
+from .. import compat, olx, policy
 from ..assessment_config import (
     ALLOWED_GRADINGS,
     GRADING_LABELS,
@@ -27,19 +27,21 @@ from ..assessment_config import (
 )
 from ..assessment_selectors import assessment_view_state
 from ..demo import DEMO_SLUG
-from ..errors import ConfigurationError, MentoringError, ValidationError
+from ..domain import assessments as rules
+from ..errors import ConfigurationError, ValidationError
 from ..identity import STUDIO_PERMISSIONS_SERVICE
 from ..services import assessments as service
 from ..services.programs import get_or_create_program
+from ..spreadsheets import to_csv
 from ..validation import json_object as _object
-from .base import I18N_JS_NAMESPACE, MentoringBlockMixin, json_handler, json_response
+from .base import I18N_JS_NAMESPACE, MentoringBlockMixin, download_handler, json_handler
 
 REPORT_LABELS = (
     ("rates", gettext_noop("Response rates by kind (CSV)")),
     ("growth", gettext_noop("Competencies before and after (CSV)")),
     ("checkins", gettext_noop("Check-in trends by period (CSV)")),
 )
-KIND_LABELS = service.KIND_LABELS
+KIND_LABELS = rules.KIND_LABELS
 
 
 
@@ -98,11 +100,11 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
     @property
     def weight(self):
         """How much the assessment counts (the LMS's grading reads ``weight``): 0 when it is not graded."""
-        return service.graded_weight(self.clean_definition())
+        return rules.graded_weight(self.clean_definition())
 
     def assessment(self):
         """The block as the assessment services see it."""
-        return service.Assessment(self.program(), compat.usage_key_for(self), self.clean_definition())
+        return rules.Assessment(self.program(), compat.usage_key_for(self), self.clean_definition())
 
     def _context(self, definition=None):
         definition = definition or self.clean_definition()
@@ -148,7 +150,7 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
 
     def has_submitted_answer(self):
         """True when the current user has submitted in this block."""
-        return service.has_submitted(self.assessment(), self.identity())
+        return rules.has_submitted(self.assessment(), self.identity())
 
     def get_score(self):
         """The score last published for the current user."""
@@ -161,7 +163,7 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
 
     def calculate_score(self):
         """The current user's score from their responses and the definition's weight."""
-        return service.grade_for_identity(self.assessment(), self.identity())[0]
+        return rules.grade_for_identity(self.assessment(), self.identity())[0]
 
     def max_score(self):
         """The most a person can earn here (the LMS's grades transformer reads it at course publish)."""
@@ -203,7 +205,7 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
 
     # ---- handlers ------------------------------------------------------------------------------
 
-    @json_handler
+    @json_handler("answer_assessment", policy.OWN_SCOPE)
     def save_response(self, data, suffix=""):
         """Save a draft or submit: ``{"subject_id": n | null, "answers": {item_id: value}, "submit": bool}``."""
         data = _object(data)
@@ -222,42 +224,36 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
                 "score": result.score.raw_earned, "max_score": result.score.raw_possible,
                 "completion": result.completion}
 
-    @json_handler(atomic=False)  # the LMS's instructor task must be submitted outside a transaction
+    # The LMS's instructor task must be submitted outside a transaction.
+    @json_handler("coordinate", atomic=False)
     def rescore_all(self, data, suffix=""):
         """A coordinator has the LMS rescore every respondent (after the weight changed): one platform task."""
         return service.queue_rescore(self.assessment(), self.identity())
 
-    @XBlock.handler
+    @download_handler("coordinate")
     def report(self, request, suffix=""):
         """GET ``?report=rates|growth|checkins``: the program's report as CSV (coordinators only)."""
-        try:
-            name = request.GET.get("report", "")
-            columns, rows = service.report(self.program(), self.identity(), name)
-        except MentoringError as error:
-            return json_response(error.as_dict(), error.status)
-        return _csv_download(service.to_csv(columns, rows), f"{self.program_slug}-{name}.csv")
+        name = request.GET.get("report", "")
+        columns, rows = rules.report(self.program(), self.identity(), name)
+        return _csv_download(to_csv(columns, rows), f"{self.program_slug}-{name}.csv")
 
-    @XBlock.handler
+    @download_handler("coordinate")
     def learner_record(self, request, suffix=""):
         """GET ``?username=...&format=csv|json``: one participant's assessment record (coordinators only)."""
-        try:
-            fmt = request.GET.get("format", "csv")
-            if fmt not in ("csv", "json"):
-                raise ValidationError(_('Choose the "csv" or "json" format.'), {"format": _("Unknown format.")})
-            record = service.learner_record(self.program(), self.identity(), request.GET.get("username"))
-        except MentoringError as error:
-            return json_response(error.as_dict(), error.status)
+        fmt = request.GET.get("format", "csv")
+        if fmt not in ("csv", "json"):
+            raise ValidationError(_('Choose the "csv" or "json" format.'), {"format": _("Unknown format.")})
+        record = rules.learner_record(self.program(), self.identity(), request.GET.get("username"))
         filename = f"{self.program_slug}-{record['participant']}-assessments.{fmt}"
         if fmt == "json":
             response = Response(json.dumps(record, indent=2), content_type="application/json", charset="utf-8")
             response.headers["Content-Disposition"] = f'attachment; filename="{_safe_name(filename)}"'
             return response
-        return _csv_download(service.to_csv(service.RECORD_COLUMNS, service.record_rows(record)), filename)
+        return _csv_download(to_csv(rules.RECORD_COLUMNS, rules.record_rows(record)), filename)
 
-    @json_handler
+    @json_handler("configure", denied=gettext_lazy("Only the course team can change this assessment."))
     def studio_submit(self, data, suffix=""):
         """Save the Studio editor's fields after validating the whole definition."""
-        self.require_author(_("Only the course team can change this assessment."))
         if not isinstance(data, dict) or not isinstance(data.get("definition", {}), dict):
             raise ValidationError(_("Send the settings as a JSON object."))
         display_name, slug = self.clean_name_and_slug(data)

@@ -1,4 +1,5 @@
 """What both blocks share: JSON handlers that map domain errors to HTTP, identity, program, rendering."""
+import contextlib
 import functools
 import json
 import logging
@@ -16,8 +17,9 @@ from xblock.utils.resources import ResourceLoader
 from .. import compat, olx, policy
 from ..errors import MentoringError, ValidationError
 from ..identity import author_identity_for_block, identity_for_block
+from ..models import Participant
 from ..services.programs import program_for
-from ..validation import DISPLAY_NAME_MAX, MAX_ID
+from ..validation import DISPLAY_NAME_MAX, MAX_ID, is_whole
 
 log = logging.getLogger(__name__)
 loader = ResourceLoader("mentoring_xblock")
@@ -58,7 +60,7 @@ def hostile_json(data):
         elif isinstance(value, str):
             if "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value):
                 return _("The request contains characters that cannot be stored (a NUL or a lone surrogate).")
-        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ID:
+        elif is_whole(value) and abs(value) > MAX_ID:
             return _("A number in the request is too large.")
         elif isinstance(value, float) and not math.isfinite(value):  # 1e400 parses as infinity
             return _("A number in the request is too large.")
@@ -82,8 +84,20 @@ def _read_json(request):
     return data, None
 
 
-def json_handler(func=None, *, atomic=True):
-    """Make ``func(self, data, suffix)`` an XBlock handler that takes and returns JSON.
+def _declare(wrapper, action, scope):
+    """Record the handler's policy on it: ``handler_policy`` and the permission matrix test read it back."""
+    if action not in policy.POLICY or scope not in policy.SCOPES:
+        raise ValueError(f"undeclared policy for {wrapper.__name__}: {action!r}, {scope!r}")
+    wrapper.mentoring_policy = (action, scope)
+    return wrapper
+
+
+def json_handler(action, scope=policy.PROGRAM_SCOPE, *, atomic=True, denied=None):
+    """Make ``func(self, data, suffix)`` an XBlock handler that takes and returns JSON, behind the policy's gate.
+
+    ``action`` (a ``policy.POLICY`` key) and ``scope`` (``policy.SCOPES``) are the handler's declaration: the gate
+    (``MentoringBlockMixin.gate``) checks the caller's roles before the handler runs, and the services check the
+    object the request names. ``denied`` is the 403 message where the action's default does not fit.
 
     Bad JSON and domain errors become 4xx responses with a message a person can act on. The call is one
     transaction (``atomic``): whatever fails, nothing it wrote remains, and emails and tasks queued with
@@ -92,31 +106,55 @@ def json_handler(func=None, *, atomic=True):
     ``atomic=False`` only for a handler that hands work to the platform, which must commit first (the LMS's
     instructor tasks refuse to start inside a transaction).
     """
-    if func is None:
-        return functools.partial(json_handler, atomic=atomic)
+    def decorate(func):
+        @XBlock.handler
+        @functools.wraps(func)
+        def wrapper(self, request, suffix=""):
+            data, refusal = _read_json(request)
+            if refusal is not None:
+                return refusal
+            try:
+                with self.gated(action, scope, denied):
+                    if not atomic:
+                        return json_response(func(self, data, suffix))
+                    with transaction.atomic():
+                        return json_response(func(self, data, suffix))
+            except MentoringError as error:
+                return json_response(error.as_dict(), error.status)
+            except IntegrityError:
+                log.warning("Mentoring handler %s lost a race to a concurrent request", func.__name__, exc_info=True)
+                return json_response({"error": _("Someone changed this at the same moment, so nothing was saved. "
+                                                 "Reload the page and try again.")}, 409)
+            except OperationalError:
+                log.exception("Mentoring handler %s: the database did not answer", func.__name__)
+                return json_response({"error": _("The server could not save this right now, so nothing was "
+                                                 "saved. Try again in a minute.")}, 503)
+        return _declare(wrapper, action, scope)
+    return decorate
 
-    @XBlock.handler
-    @functools.wraps(func)
-    def wrapper(self, request, suffix=""):
-        data, refusal = _read_json(request)
-        if refusal is not None:
-            return refusal
-        try:
-            if not atomic:
-                return json_response(func(self, data, suffix))
-            with transaction.atomic():
-                return json_response(func(self, data, suffix))
-        except MentoringError as error:
-            return json_response(error.as_dict(), error.status)
-        except IntegrityError:
-            log.warning("Mentoring handler %s lost a race to a concurrent request", func.__name__, exc_info=True)
-            return json_response({"error": _("Someone changed this at the same moment, so nothing was saved. "
-                                             "Reload the page and try again.")}, 409)
-        except OperationalError:
-            log.exception("Mentoring handler %s: the database did not answer", func.__name__)
-            return json_response({"error": _("The server could not save this right now, so nothing was saved. "
-                                             "Try again in a minute.")}, 503)
-    return wrapper
+
+def download_handler(action, scope=policy.PROGRAM_SCOPE):
+    """Make ``func(self, request, suffix)`` a GET handler (a file download) behind the same gate.
+
+    A domain error, from the gate or the handler, becomes its JSON response; the handler returns the file.
+    """
+    def decorate(func):
+        @XBlock.handler
+        @functools.wraps(func)
+        def wrapper(self, request, suffix=""):
+            try:
+                with self.gated(action, scope):
+                    return func(self, request, suffix)
+            except MentoringError as error:
+                return json_response(error.as_dict(), error.status)
+        return _declare(wrapper, action, scope)
+    return decorate
+
+
+def handler_policy(block_class):
+    """``{handler name: (action, scope)}`` of every gated handler of ``block_class``."""
+    return {name: value.mentoring_policy for name in dir(block_class)
+            if (value := getattr(block_class, name, None)) is not None and hasattr(value, "mentoring_policy")}
 
 
 class MentoringBlockMixin:
@@ -156,13 +194,40 @@ class MentoringBlockMixin:
         node.set("display_name", self.display_name)
         node.set("program", self.program_slug)
 
+    _gate_identity = None
+
     def identity(self):
-        """The caller, from the runtime's user service."""
+        """The caller, from the runtime's user service (inside a gated handler: the one the gate checked)."""
+        if self._gate_identity is not None:
+            return self._gate_identity
         return identity_for_block(self)
 
-    def require_author(self, message):
+    def require_author(self, message=None):
         """Refuse (401/403 with ``message``) unless the caller may change this block's authored settings."""
         policy.require("configure", author_identity_for_block(self, self.course_key()), message=message)
+
+    @contextlib.contextmanager
+    def gated(self, action, scope, denied=None):
+        """Run a handler's body only if the caller may do ``action`` (``policy.gate``); raise otherwise.
+
+        Authoring is checked against the author (Studio's permissions service). The caller's participant row is
+        read only when a participant's role could grant the action; the caller and the program the gate read are
+        the ones the handler's body gets from ``identity()`` and ``program()``.
+        """
+        if action == "configure":
+            self.require_author(denied)
+            yield
+            return
+        identity = self.identity()
+        self._gate_program, self._gate_identity = None, identity
+        try:
+            def participant():
+                self._gate_program = self.program()
+                return Participant.of_user(self._gate_program, identity.user_id)
+            policy.gate(action, scope, identity, participant, message=denied)
+            yield
+        finally:
+            self._gate_program = self._gate_identity = None
 
     def course_key(self):
         """The course holding this block."""
@@ -172,8 +237,15 @@ class MentoringBlockMixin:
         """The authored program configuration this block works with (overridden per block)."""
         raise NotImplementedError
 
+    _gate_program = None
+
     def program(self):
-        """The Program row for this block's slug with this block's authored configuration (nothing written)."""
+        """The Program row for this block's slug with this block's authored configuration (nothing written).
+
+        Inside a handler whose gate already read it (``gated``), that same row.
+        """
+        if self._gate_program is not None:
+            return self._gate_program
         return program_for(self.course_key(), self.program_slug, self.program_config(), self.display_name)
 
     def dom_id(self):

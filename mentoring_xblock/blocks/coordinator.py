@@ -2,14 +2,14 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from webob import Response
-from xblock.core import XBlock
 
-from .. import coordinator_selectors, policy
-from ..errors import MentoringError, NotFound, ValidationError
+from .. import coordinator_selectors
+from ..domain import jobs as job_states
+from ..errors import NotFound, ValidationError
 from ..services import coordination, exports, matching_runs
+from ..validation import is_whole, query_id
 from ..validation import json_object as _object
-from ..validation import query_id
-from .base import json_handler, json_response
+from .base import download_handler, json_handler, json_response
 
 CRITERION_LABELS = {
     "topics": gettext_lazy("Shared goals (what the mentee wants, what the mentor offers)"),
@@ -25,7 +25,7 @@ TABS = ("overview", "participants", "matching", "health", "settings", "audit")
 
 def _page(data):
     page = data.get("page", 1)
-    if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= 100000:
+    if not is_whole(page) or not 1 <= page <= 100000:
         raise ValidationError(_("The page is a whole number from 1."), {"page": _("Not a page number.")})
     return page
 
@@ -58,7 +58,7 @@ class CoordinatorMixin:
                                                                    page=_page(data), **filters)
         elif tab == "matching":
             run_id = data.get("run_id")
-            if run_id is not None and (isinstance(run_id, bool) or not isinstance(run_id, int)):
+            if run_id is not None and (not is_whole(run_id)):
                 raise ValidationError(_("Say which run with its number."), {"run_id": _("Not a valid id.")})
             context["matching"] = coordinator_selectors.matching_view(program, run_id=run_id, page=_page(data))
         elif tab == "health":
@@ -79,11 +79,9 @@ class CoordinatorMixin:
         return context
 
     def _coordinator_program(self):
-        program = self.program()
-        policy.require("coordinate", self.identity())
-        return program
+        return self.program()  # the handler's gate has checked the caller (``coordinate``)
 
-    @json_handler
+    @json_handler("coordinate")
     def coordinator_panel(self, data, suffix=""):
         """One tab of the cockpit as HTML: ``{"tab": "participants", "page": 2, ...filters}``."""
         data = _object(data)
@@ -94,7 +92,7 @@ class CoordinatorMixin:
         return {"html": self.render_template("templates/coordinator.html",
                                              self.coordinator_context(program, tab, data))}
 
-    @json_handler
+    @json_handler("coordinate")
     def review_mentor(self, data, suffix=""):
         """Approve or reject a mentor: ``{"participant_id": n, "approve": bool, "reason": "..."}``."""
         data = _object(data)
@@ -105,7 +103,7 @@ class CoordinatorMixin:
                 else _("{name} was not approved as a mentor and was told why by email.")).format(name=name)
         return {"mentor_status": mentor.mentor_status, "done": done}
 
-    @json_handler
+    @json_handler("coordinate")
     def set_capacity(self, data, suffix=""):
         """Change a mentor's capacity: ``{"participant_id": n, "capacity": n, "reason": "..."}``."""
         data = _object(data)
@@ -113,7 +111,7 @@ class CoordinatorMixin:
                                            data.get("capacity"), data.get("reason", ""))
         return {"capacity": mentor.capacity}
 
-    @json_handler
+    @json_handler("coordinate")
     def remove_participant(self, data, suffix=""):
         """Remove someone from the program: ``{"participant_id": n, "reason": "..."}``."""
         data = _object(data)
@@ -121,14 +119,14 @@ class CoordinatorMixin:
                                                  data.get("reason"))
         return {"status": person.status}
 
-    @json_handler
+    @json_handler("coordinate")
     def start_run(self, data, suffix=""):
         """Start a cohort matching run: ``{"objective": ..., "min_score": ..., "top_k": ..., "weights": {...}}``."""
         run = matching_runs.start_run(self.program(), self.identity(), _object(data))
         self.runtime.publish(self, "edx.mentoring.run.started", {"program": self.program_slug, "run_id": run.pk})
         return {"run_id": run.pk, "state": run.state, "progress": run.progress, "metrics": run.metrics}
 
-    @json_handler
+    @json_handler("coordinate")
     def run_status(self, data, suffix=""):
         """Progress of a run: ``{"run_id": n}``."""
         program = self._coordinator_program()
@@ -136,11 +134,11 @@ class CoordinatorMixin:
         run = coordinator_selectors.matching_view(program, run_id=run_id)["run"] if isinstance(run_id, int) else None
         if run is None or run.pk != run_id:  # the same answer as the services give for a run
             raise NotFound(_("There is no such matching run."))
-        stalled, error = matching_runs.shown_state(run)
+        stalled, error = job_states.run_shown_state(run)
         return {"run_id": run.pk, "state": run.state, "progress": run.progress, "metrics": run.metrics,
                 "stalled": stalled, "error": error}
 
-    @json_handler
+    @json_handler("coordinate")
     def edit_proposal(self, data, suffix=""):
         """Change a draft: ``{"run_id": n, "mentee_id": n, "mentor_id": n | null, "fixed": bool}``.
 
@@ -152,26 +150,26 @@ class CoordinatorMixin:
                                                swap_with=data.get("swap_with"))
         return {"mentee_id": proposal.mentee_id, "mentor_id": proposal.mentor_id, "score": proposal.score}
 
-    @json_handler
+    @json_handler("coordinate")
     def resolve_run(self, data, suffix=""):
         """Solve a draft again around its fixed pairs: ``{"run_id": n}``."""
         run = matching_runs.resolve_run(self.program(), self.identity(), _object(data).get("run_id"))
         return {"run_id": run.pk, "metrics": run.metrics}
 
-    @json_handler
+    @json_handler("coordinate")
     def publish_run(self, data, suffix=""):
         """Publish a draft (all pairs or none): ``{"run_id": n}``."""
         run = matching_runs.publish_run(self.program(), self.identity(), _object(data).get("run_id"))
         self.runtime.publish(self, "edx.mentoring.run.published", {"program": self.program_slug, "run_id": run.pk})
         return {"run_id": run.pk, "state": run.state}
 
-    @json_handler
+    @json_handler("coordinate")
     def discard_run(self, data, suffix=""):
         """Discard a draft: ``{"run_id": n}``."""
         run = matching_runs.discard_run(self.program(), self.identity(), _object(data).get("run_id"))
         return {"run_id": run.pk, "state": run.state}
 
-    @json_handler
+    @json_handler("coordinate")
     def manual_match(self, data, suffix=""):
         """Propose a pair by hand: ``{"mentee_id": n, "mentor_id": n}``."""
         data = _object(data)
@@ -181,14 +179,13 @@ class CoordinatorMixin:
                                                                    "match_id": match.pk, "origin": match.origin})
         return {"match_id": match.pk, "state": match.state, "score": match.score, "warnings": warnings}
 
-    @json_handler
+    @json_handler("coordinate")
     def nudge(self, data, suffix=""):
         """Email pairs a reminder: ``{"match_ids": [..]}`` or ``{"at_risk": true}``, with an optional note."""
         data = _object(data)
         program = self.program()
         match_ids = data.get("match_ids")
         if data.get("at_risk") is True:
-            policy.require("coordinate", self.identity())
             match_ids = coordinator_selectors.at_risk_match_ids(program)  # every page, not the one shown
             if not match_ids:
                 return {"nudged": 0}
@@ -200,19 +197,19 @@ class CoordinatorMixin:
                                                                   "count": len(matches)})
         return {"nudged": len(matches)}
 
-    @json_handler
+    @json_handler("coordinate")
     def save_settings(self, data, suffix=""):
         """Change program settings for this course run: ``{"matching_mode": ..., "criteria": {...}, ...}``."""
         program = coordination.save_settings(self.program(), self.identity(), _object(data))
         return {"saved": True, "overridden": sorted(program.settings_overrides)}
 
-    @json_handler
+    @json_handler("coordinate")
     def reset_settings(self, data, suffix=""):
         """Go back to the settings authored in Studio."""
         coordination.reset_settings(self.program(), self.identity())
         return {"saved": True, "overridden": []}
 
-    @json_handler
+    @json_handler("coordinate")
     def start_export(self, data, suffix=""):
         """Ask for an export: ``{"kind": ...}`` -> download now, or a job a worker builds (large exports)."""
         kind = _object(data).get("kind")
@@ -221,35 +218,29 @@ class CoordinatorMixin:
             return {"mode": "download"}
         return {"mode": "job", "job_id": job.pk, "state": job.state}
 
-    @json_handler
+    @json_handler("coordinate")
     def export_status(self, data, suffix=""):
         """Where a queued export is: ``{"job_id": n}``."""
         job = exports.export_job(self.program(), self.identity(), _object(data).get("job_id"))
-        state, error = exports.shown_state(job)
+        state, error = job_states.export_shown_state(job)
         return {"job_id": job.pk, "kind": job.kind, "state": state, "rows": job.rows, "error": error}
 
-    @XBlock.handler
+    @download_handler("coordinate")
     def export_download(self, request, suffix=""):
         """Download a finished export (``?job_id=n``)."""
-        try:
-            job_id = query_id(request.GET.get("job_id", ""), "job_id", _("Say which export with its number."))
-            job = exports.export_job(self.program(), self.identity(), job_id)
-        except MentoringError as error:
-            return json_response(error.as_dict(), error.status)
+        job_id = query_id(request.GET.get("job_id", ""), "job_id", _("Say which export with its number."))
+        job = exports.export_job(self.program(), self.identity(), job_id)
         if job.state != "ready":
             return json_response({"error": _("This export is not ready yet.")}, 409)
         response = Response(body=job.content.encode("utf-8"), content_type="text/csv", charset="utf-8")
         response.content_disposition = f'attachment; filename="{self.program_slug}-{job.kind}.csv"'
         return response
 
-    @XBlock.handler
+    @download_handler("coordinate")
     def export_csv(self, request, suffix=""):
         """Download a CSV (``?kind=participants|matches|meetings|responses|audit``), streamed."""
         kind = request.GET.get("kind", "")
-        try:
-            lines = exports.export_rows(self.program(), self.identity(), kind)
-        except MentoringError as error:
-            return json_response(error.as_dict(), error.status)
+        lines = exports.export_rows(self.program(), self.identity(), kind)
         self.runtime.publish(self, "edx.mentoring.export.downloaded", {"program": self.program_slug, "kind": kind})
         response = Response(content_type="text/csv", charset="utf-8")
         response.app_iter = (line.encode("utf-8") for line in lines)

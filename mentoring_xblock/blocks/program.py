@@ -1,14 +1,15 @@
 """The ``mentoring_program`` block: the program's home in a unit for learners, mentors and coordinators."""
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from xblock.core import XBlock
 from xblock.fields import Dict, Scope, String
 
-from .. import compat, olx
+from .. import compat, olx, policy
 from ..demo import program_olx
 from ..errors import ConfigurationError, ValidationError
 from ..identity import STUDIO_PERMISSIONS_SERVICE
+from ..models import Participant
 from ..program_config import clean_config
 from ..selectors import form_choices, program_view_state
 from ..services import mentorship, notifications, participants
@@ -69,7 +70,7 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
 
     def publish_participation(self, program, identity):
         """Send the viewer's participation grade to the gradebook when it changed."""
-        participant = participants.get_participant(program, identity.user_id)
+        participant = Participant.of_user(program, identity.user_id)
         result = participation(program, participant)
         if result is None:
             return None
@@ -136,7 +137,7 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
 
     # ---- handlers ------------------------------------------------------------------------------
 
-    @json_handler
+    @json_handler("view_program")
     def state(self, data, suffix=""):
         """The viewer's current program state (used to refresh the view)."""
         state = program_view_state(self.program(), self.identity())
@@ -148,7 +149,7 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
             "profile_complete": state["profile_complete"],
         }
 
-    @json_handler
+    @json_handler("join_program")
     def join(self, data, suffix=""):
         """Join the program as ``{"role": "mentee" | "mentor"}``."""
         if not isinstance(data, dict):
@@ -159,7 +160,7 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
         return {"role": "mentee" if participant.is_mentee else "mentor",
                 "mentor_status": participant.mentor_status}
 
-    @json_handler
+    @json_handler("edit_profile")
     def save_profile(self, data, suffix=""):
         """Save the caller's profile (``draft: true`` keeps an incomplete one)."""
         participant = participants.save_profile(self.program(), self.identity(), data)
@@ -172,7 +173,7 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
     def _track(self, name, **data):
         self.runtime.publish(self, f"edx.mentoring.{name}", dict(data, program=self.program_slug))
 
-    @json_handler
+    @json_handler("request_mentor")
     def request_mentor(self, data, suffix=""):
         """A mentee asks ``{"mentor_id": n, "message": "..."}`` to mentor them."""
         data = _object(data)
@@ -181,21 +182,21 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
         self._track("request.created", request_id=request.pk)
         return {"request_id": request.pk, "state": request.state}
 
-    @json_handler
+    @json_handler("request_mentor")
     def join_queue(self, data, suffix=""):
         """A mentee asks the course team to match them."""
         request = mentorship.join_queue(self.program(), self.identity(), _object(data).get("message", ""))
         self._track("request.queued", request_id=request.pk)
         return {"request_id": request.pk, "state": request.state}
 
-    @json_handler
+    @json_handler("request_mentor", policy.OWN_SCOPE)
     def withdraw_request(self, data, suffix=""):
         """A mentee withdraws ``{"request_id": n}``."""
         request = mentorship.withdraw_request(self.program(), self.identity(), _object(data).get("request_id"))
         self._track("request.withdrawn", request_id=request.pk)
         return {"request_id": request.pk, "state": request.state}
 
-    @json_handler
+    @json_handler("respond_to_request", policy.OWN_SCOPE)
     def respond_request(self, data, suffix=""):
         """A mentor answers ``{"request_id": n, "accept": bool, "message": "..."}``."""
         data = _object(data)
@@ -204,14 +205,14 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
         self._track("request.accepted" if match else "request.declined", request_id=data.get("request_id"))
         return {"accepted": match is not None, "match_id": match.pk if match else None}
 
-    @json_handler
+    @json_handler("respond_to_request")
     def set_paused(self, data, suffix=""):
         """A mentor pauses or resumes new requests: ``{"paused": bool}``."""
         mentor = mentorship.set_paused(self.program(), self.identity(), _object(data).get("paused"))
         self._track("mentor.paused" if mentor.mentor_status == "paused" else "mentor.resumed")
         return {"mentor_status": mentor.mentor_status}
 
-    @json_handler
+    @json_handler("respond_to_proposal", policy.OWN_SCOPE)
     def respond_proposal(self, data, suffix=""):
         """A mentee answers a proposed match: ``{"match_id": n, "accept": bool, "reason": "..."}``."""
         data = _object(data)
@@ -220,7 +221,7 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
         self._track("match.accepted" if match.state == "active" else "match.rematch_requested", match_id=match.pk)
         return {"match_id": match.pk, "state": match.state}
 
-    @json_handler
+    @json_handler("end_match", policy.OWN_SCOPE)
     def end_match(self, data, suffix=""):
         """Either person (or a coordinator) ends a pair: ``{"match_id": n, "reason": "..."}``."""
         data = _object(data)
@@ -228,23 +229,22 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
         self._track("match.ended", match_id=match.pk)
         return {"match_id": match.pk, "state": match.state}
 
-    @json_handler
+    @json_handler("leave_program")
     def leave_program(self, data, suffix=""):
         """The caller leaves the program: ``{"reason": "..."}``."""
         mentorship.leave_program(self.program(), self.identity(), _object(data).get("reason", ""))
         self._track("participant.left")
         return {"left": True}
 
-    @json_handler
+    @json_handler("read_notifications")
     def mark_read(self, data, suffix=""):
         """The caller has seen their notifications."""
         count = notifications.mark_read_for(self.program(), self.identity())
         return {"marked": count}
 
-    @json_handler
+    @json_handler("configure", denied=gettext_lazy("Only the course team can change the program's settings."))
     def studio_submit(self, data, suffix=""):
         """Save the Studio editor's fields after validating the whole configuration."""
-        self.require_author(_("Only the course team can change the program's settings."))
         if not isinstance(data, dict):
             raise ValidationError(_("Send the settings as a JSON object."))
         display_name, slug = self.clean_name_and_slug(data)

@@ -10,7 +10,7 @@ BATCH = 500
 
 def results_from_answers(apps, schema_editor):
     from mentoring_xblock.assessment_config import DEFAULT_ITEMS
-    from mentoring_xblock.services.assessments import answers_result
+    from mentoring_xblock.domain.assessments import answers_result
     AssessmentResponse = apps.get_model("mentoring_xblock", "AssessmentResponse")
     last = 0
     while True:

@@ -4,30 +4,25 @@ from django.utils.translation import gettext as _
 
 from .. import policy
 from ..conf import setting
+from ..domain.activity import record_event
+from ..domain.pairs import lock_open_matches
 from ..errors import ConfigurationError, Conflict, NotFound, ValidationError
 from ..models import Match, Participant, Program
 from ..program_config import clean_config
-from ..validation import positive_id
+from ..validation import clean_text, is_whole, positive_id
 from . import notifications
+from .leaving import stop_taking_part
 from .mentorship import MAX_REASON
 from .notifications import notify, pair_names
-from .pairs import close_match, lock_open_matches, release_requests
-from .programs import OVERRIDABLE, config_hash, record_event
+from .programs import OVERRIDABLE, config_hash
 
 MAX_NUDGE = 100
 MAX_NUDGE_ALL = 1000  # "Nudge all pairs at risk": every page, up to this many pairs
 
 
 def _reason(reason, required=False):
-    if reason is None:
-        reason = ""
-    if not isinstance(reason, str) or len(reason.strip()) > MAX_REASON:
-        raise ValidationError(_("Keep the reason under {limit} characters.").format(limit=MAX_REASON),
-                              {"reason": _("Too long or not text.")})
-    if required and not reason.strip():
-        raise ValidationError(_("Give a reason: it is kept in the program's audit log."),
-                              {"reason": _("A reason is needed.")})
-    return reason.strip()
+    return clean_text(reason, "reason", MAX_REASON, _("reason"), required=required,
+                required_message=_("Give a reason: it is kept in the program's audit log."))
 
 
 def _participant_id(value):
@@ -65,7 +60,7 @@ def set_capacity(program, identity, participant_id, capacity, reason=""):
     participant_id = _participant_id(participant_id)
     reason = _reason(reason)
     most = min(program.configuration["capacity_max"], setting("MENTORING_MAX_MENTOR_CAPACITY"))
-    if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= most:
+    if not is_whole(capacity) or not 1 <= capacity <= most:
         raise ValidationError(_("Capacity is a whole number from 1 to {most}.").format(most=most),
                               {"capacity": _("Out of range.")})
     with transaction.atomic():
@@ -97,25 +92,12 @@ def remove_participant(program, identity, participant_id, reason):
             raise Conflict(_("This person was already removed."))
         matches = lock_open_matches(program, person)
         person.refresh_from_db()
-        for request in release_requests(person):  # before: mentees waiting for their answer were never told
-            notify(program, request.mentee, "request_declined", mentor=person.shown_name(_("a participant")))
-        for match in matches:
-            end_pair(match, identity, _("The course team removed a participant"), notify_both=False)
-            other = match.mentor if match.mentee_id == person.pk else match.mentee
-            notify(program, other, "match_ended", **pair_names(match))
+        stop_taking_part(program, person, matches, _("The course team removed a participant"), identity.user_id)
         person.status, person.left_reason = Participant.Status.REMOVED, reason
         person.save(update_fields=["status", "left_reason", "modified"])
         notify(program, person, "removed", reason=reason)
         record_event(program, identity.user_id, "participant.removed", person, reason=reason)
     return person
-
-
-def end_pair(match, identity, reason, notify_both=True):
-    """End an open pair as a coordinator (inside a transaction); the mentor's place is given back."""
-    close_match(match, Match.State.ENDED, reason, identity.user_id)
-    if notify_both:
-        for person in (match.mentee, match.mentor):
-            notify(match.program, person, "match_ended", **pair_names(match))
 
 
 def nudge(program, identity, match_ids, note="", limit=None):
@@ -129,7 +111,7 @@ def nudge(program, identity, match_ids, note="", limit=None):
         raise ValidationError(_("More than {limit} pairs are at risk: nudge them from the list, a page at a "
                                 "time.").format(limit=MAX_NUDGE_ALL))
     if (not isinstance(match_ids, list) or not match_ids or len(match_ids) > limit
-            or not all(isinstance(i, int) and not isinstance(i, bool) for i in match_ids)):
+            or not all(is_whole(i) for i in match_ids)):
         raise ValidationError(_("Choose from 1 to {limit} pairs to nudge.").format(limit=MAX_NUDGE),
                               {"match_ids": _("Not a list of pair numbers.")})
     note = _reason(note)

@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 
 from .. import policy
 from ..conf import setting
+from ..domain.activity import record_event
 from ..errors import NotFound, ValidationError
 from ..models import ActivityEvent, AssessmentResponse, ExportJob, Match, Meeting, Participant
 from ..spreadsheets import safe_cell
 from ..validation import positive_id
 from . import jobs
-from .programs import record_event, save_snapshot
+from .programs import save_snapshot
 
 CHUNK = 2000
 
@@ -126,13 +127,6 @@ def start_export(program, identity, kind):
     jobs.queue_after_commit(jobs.BUILD_EXPORT, job.pk, lambda message: ExportJob.objects.filter(pk=job.pk).update(
         state=ExportJob.State.FAILED, error=message))
     return job
-
-
-def shown_state(job, now=None):
-    """The job's state and error as the coordinator reads them: a queued job whose worker stopped has failed."""
-    if job.state == ExportJob.State.QUEUED and jobs.is_stalled(job, now):
-        return ExportJob.State.FAILED, jobs.stalled_message()
-    return job.state, job.error
 
 
 def build_export(job_id):

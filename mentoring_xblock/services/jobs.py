@@ -5,15 +5,11 @@ running it stops (killed, restarted, out of memory). The first marks the job fai
 the second is seen when the job has not moved for ``MENTORING_JOB_STALE_MINUTES`` (a running job records its
 progress, and with it the time, as it goes). Either way the coordinator reads what happened and starts again.
 """
-import datetime
 import logging
 
 from celery import current_app
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from ..conf import setting
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +22,6 @@ def queue_failed_message():
     """What the coordinator reads when the task queue refused a job."""
     return _("The task queue did not answer, so this work did not start. Try again in a minute; if it keeps "
              "failing, ask the site's administrators to check the Celery workers and Redis.")
-
-
-def stalled_message():
-    """What the coordinator reads when a job stopped moving."""
-    return _("This stopped responding: the worker running it may have been stopped or restarted. Start it again.")
 
 
 def queue_after_commit(task_name, job_id, mark_failed):
@@ -46,13 +37,3 @@ def queue_after_commit(task_name, job_id, mark_failed):
             log.exception("Could not queue %s for job %s", task_name, job_id)
             mark_failed(queue_failed_message())
     transaction.on_commit(send)
-
-
-def stale_before(now=None):
-    """Jobs last moved before this moment have stalled."""
-    return (now or timezone.now()) - datetime.timedelta(minutes=setting("MENTORING_JOB_STALE_MINUTES"))
-
-
-def is_stalled(job, now=None):
-    """Whether a queued or running job (anything with ``modified``) has not moved for too long."""
-    return job.modified < stale_before(now)

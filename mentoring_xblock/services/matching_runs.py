@@ -15,19 +15,21 @@ from django.utils.translation import gettext as _
 
 from .. import matching, policy
 from ..conf import setting
+from ..domain import matching as matching_service
+from ..domain.activity import record_event
+from ..domain.jobs import ACTIVE_RUN_STATES, is_stalled, stalled_message
+from ..domain.pairs import lock_participants
 from ..errors import Conflict, NotFound, ValidationError
-from ..models import Match, MatchingRun, MentorshipRequest, Participant, RunProposal
+from ..models import Match, MatchingRun, Participant, RunProposal
 from ..program_config import BASE_CRITERIA
+from ..validation import is_number, is_whole
 from . import jobs
-from . import matching as matching_service
 from .mentorship import open_match
 from .notifications import notify, pair_names
-from .pairs import lock_participants
-from .programs import record_event, save_snapshot
+from .programs import save_snapshot
 
 log = logging.getLogger(__name__)
 OBJECTIVES = ("participation", "score")
-ACTIVE_RUN_STATES = (MatchingRun.State.QUEUED, MatchingRun.State.RUNNING)
 
 
 def clean_parameters(config, raw):
@@ -44,12 +46,12 @@ def clean_parameters(config, raw):
     min_score = raw.get("min_score")
     if min_score in (None, ""):
         params["min_score"] = None
-    elif isinstance(min_score, bool) or not isinstance(min_score, (int, float)) or not 0 <= min_score <= 1:
+    elif not is_number(min_score) or not 0 <= min_score <= 1:
         errors["min_score"] = _("The minimum score is a number from 0 to 1 (for example 0.3), or empty.")
     else:
         params["min_score"] = float(min_score)
     top_k = raw.get("top_k", 30)
-    if isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= 500:
+    if not is_whole(top_k) or not 1 <= top_k <= 500:
         errors["top_k"] = _("Candidates per mentee must be a whole number from 1 to 500.")
     params["top_k"] = top_k
     weights = raw.get("weights", {})
@@ -61,7 +63,7 @@ def clean_parameters(config, raw):
     for name, weight in weights.items():
         if name not in BASE_CRITERIA and name not in choice_ids:
             errors[f"weights.{name}"] = _("This is not one of the program's criteria.")
-        elif isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 10:
+        elif not is_number(weight) or not 0 <= weight <= 10:
             errors[f"weights.{name}"] = _("A weight is a number from 0 to 10.")
         else:
             clean_weights[name] = float(weight)
@@ -97,10 +99,10 @@ def start_run(program, identity, raw_parameters=None):
     save_snapshot(program)  # the worker reads the program's configuration from its row
     with transaction.atomic():
         active = list(MatchingRun.objects.select_for_update().filter(program=program, state__in=ACTIVE_RUN_STATES))
-        if any(not jobs.is_stalled(run) for run in active):
+        if any(not is_stalled(run) for run in active):
             raise Conflict(_("A matching run is already in progress for this program. Wait for it to finish."))
         for stalled in active:  # its worker stopped: it says so, and this run replaces it
-            _fail(stalled.pk, jobs.stalled_message())
+            _fail(stalled.pk, stalled_message())
             record_event(program, identity.user_id, "run.stalled", stalled)
         run = MatchingRun.objects.create(program=program, created_by=identity.user_id, parameters=params)
         record_event(program, identity.user_id, "run.started", run, **{k: v for k, v in params.items()
@@ -115,16 +117,6 @@ def start_run(program, identity, raw_parameters=None):
 def _fail(run_id, message):
     MatchingRun.objects.filter(pk=run_id).update(state=MatchingRun.State.FAILED, error=message[:2000],
                                                  finished_at=timezone.now(), modified=timezone.now())
-
-
-def shown_state(run, now=None):
-    """``(stalled, error)`` as the coordinator reads a run.
-
-    A queued or running run whose worker stopped (see ``jobs``) has stalled, and says so; starting a new run
-    replaces it.
-    """
-    stalled = run.state in ACTIVE_RUN_STATES and jobs.is_stalled(run, now)
-    return stalled, jobs.stalled_message() if stalled else run.error
 
 
 def _capacities(candidates, mentor_profiles):
@@ -215,7 +207,7 @@ def _metrics(proposals, mentor_count, seconds, result=None):
 
 
 def _draft(program, run_id, lock=False):
-    if isinstance(run_id, bool) or not isinstance(run_id, int):
+    if not is_whole(run_id):
         raise ValidationError(_("Say which run with its number."), {"run_id": _("Not a valid id.")})
     query = MatchingRun.objects.filter(program=program, pk=run_id)
     run = (query.select_for_update() if lock else query).first()
@@ -229,7 +221,7 @@ def _draft(program, run_id, lock=False):
 
 def _proposal_of(run, mentee_id):
     proposal = RunProposal.objects.select_related("mentee", "mentor").filter(
-        run=run, mentee_id=mentee_id if isinstance(mentee_id, int) and not isinstance(mentee_id, bool) else -1
+        run=run, mentee_id=mentee_id if is_whole(mentee_id) else -1
     ).first()
     if proposal is None:
         raise NotFound(_("This mentee is not part of the run."))
@@ -262,7 +254,7 @@ def edit_proposal(program, identity, run_id, mentee_id, mentor_id=None, fixed=Fa
     policy.require("coordinate", identity)
     if not isinstance(fixed, bool):
         raise ValidationError(_("Say whether to keep the pair with true or false."), {"fixed": _("Not true/false.")})
-    if swap_with is not None and (isinstance(swap_with, bool) or not isinstance(swap_with, int)):
+    if swap_with is not None and (not is_whole(swap_with)):
         raise ValidationError(_("Say which mentee to swap mentors with, by their number."),
                               {"swap_with": _("Not a valid id.")})
     with transaction.atomic():
@@ -313,7 +305,7 @@ def _swap(program, identity, run, proposal, other_mentee_id, fixed):
 
 
 def _available_mentor(program, mentor_id):
-    if isinstance(mentor_id, bool) or not isinstance(mentor_id, int):
+    if not is_whole(mentor_id):
         raise ValidationError(_("Say which mentor with their number."), {"mentor_id": _("Not a valid id.")})
     mentor = Participant.objects.filter(Participant.matchable_mentor(), program=program, pk=mentor_id).first()
     if mentor is None:
@@ -384,13 +376,6 @@ def publish_run(program, identity, run_id):
     return run
 
 
-def publish_effects(run):
-    """What publishing a draft will do, for the coordinator to read before saying yes (two queries)."""
-    mentee_ids = list(RunProposal.objects.filter(run=run, mentor__isnull=False).values_list("mentee_id", flat=True))
-    withdrawn = MentorshipRequest.objects.filter(mentee_id__in=mentee_ids, open_slot=True, mentor__isnull=False)
-    return {"pairs": len(mentee_ids), "people": 2 * len(mentee_ids), "requests_withdrawn": withdrawn.count()}
-
-
 def discard_run(program, identity, run_id):
     """Throw a draft away."""
     policy.require("coordinate", identity)
@@ -405,7 +390,7 @@ def discard_run(program, identity, run_id):
 def manual_match(program, identity, mentee_id, mentor_id):
     """A coordinator proposes one pair by hand; the mentee accepts it like a run's proposal."""
     policy.require("coordinate", identity)
-    if isinstance(mentee_id, bool) or not isinstance(mentee_id, int):
+    if not is_whole(mentee_id):
         raise ValidationError(_("Say which mentee with their number."), {"mentee_id": _("Not a valid id.")})
     mentee = Participant.objects.filter(program=program, pk=mentee_id, is_mentee=True,
                                         status=Participant.Status.ACTIVE).first()

@@ -17,34 +17,18 @@ from django.utils.translation import gettext as _
 
 from .. import policy
 from ..conf import setting
+from ..domain import matching as matching_service
+from ..domain.activity import record_event
+from ..domain.limits import MAX_REASON, MAX_REQUEST_MESSAGE
+from ..domain.pairs import close_match, lock_open_matches, lock_participants
 from ..errors import Conflict, NotFound, ValidationError
 from ..models import Match, MentorshipRequest, Participant
+from ..validation import clean_text
 from ..validation import positive_id as _id
-from . import matching as matching_service
+from .leaving import stop_taking_part
 from .notifications import note, notify, pair_names
-from .pairs import close_match, lock_open_matches, lock_participants, release_requests
-from .programs import record_event
-
-MAX_REQUEST_MESSAGE = 1000  # a request, an answer to one (a workspace message: workspace.MAX_MESSAGE)
-MAX_REASON = 1000
-
 
 # ---- helpers -------------------------------------------------------------------------------------
-
-def _text(value, field, limit, label):
-    """Validate optional free text; return it stripped."""
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError(_("Write the {label} as text.").format(label=label), {field: _("Not text.")})
-    value = value.strip()
-    if len(value) > limit:
-        raise ValidationError(
-            _("Keep the {label} under {limit} characters (it has {count}).").format(label=label, limit=limit,
-                                                                                  count=len(value)),
-            {field: _("Too long.")})
-    return value
-
 
 def _caller(program, identity, action):
     """The caller's active participant row after the policy check for ``action``."""
@@ -137,7 +121,7 @@ def request_mentor(program, identity, mentor_id, message=""):
     """A mentee asks one mentor (self-select programs)."""
     mentee = _caller(program, identity, "request_mentor")
     mentor_id = _id(mentor_id, "mentor_id")
-    message = _text(message, "message", MAX_REQUEST_MESSAGE, _("message"))
+    message = clean_text(message, "message", MAX_REQUEST_MESSAGE, _("message"))
     if program.configuration["matching_mode"] == "coordinator":
         raise Conflict(_("In this program the course team matches mentees and mentors; join the queue instead."))
     _require_ready_mentee(program, mentee)  # the answer that matters most to the mentee comes first
@@ -170,7 +154,7 @@ def request_mentor(program, identity, mentor_id, message=""):
 def join_queue(program, identity, message=""):
     """A mentee asks the course team to match them (coordinator-matched programs)."""
     mentee = _caller(program, identity, "request_mentor")
-    message = _text(message, "message", MAX_REQUEST_MESSAGE, _("message"))
+    message = clean_text(message, "message", MAX_REQUEST_MESSAGE, _("message"))
     if program.configuration["matching_mode"] == "self_select":
         raise Conflict(_("In this program you choose your mentor from the suggestions."))
     _require_ready_mentee(program, mentee)
@@ -214,7 +198,7 @@ def respond_to_request(program, identity, request_id, accept, message=""):
     request_id = _id(request_id, "request_id")
     if not isinstance(accept, bool):
         raise ValidationError(_("Say whether you accept with true or false."), {"accept": _("Not true/false.")})
-    message = _text(message, "message", MAX_REQUEST_MESSAGE, _("message"))
+    message = clean_text(message, "message", MAX_REQUEST_MESSAGE, _("message"))
     with transaction.atomic():
         mentee_id = MentorshipRequest.objects.filter(program=program, pk=request_id, mentor=mentor).values_list(
             "mentee_id", flat=True).first()
@@ -329,7 +313,7 @@ def respond_to_proposal(program, identity, match_id, accept, reason=""):
     mentee = _caller(program, identity, "respond_to_proposal")
     if not isinstance(accept, bool):
         raise ValidationError(_("Say whether you accept with true or false."), {"accept": _("Not true/false.")})
-    reason = _text(reason, "reason", MAX_REASON, _("reason"))
+    reason = clean_text(reason, "reason", MAX_REASON, _("reason"))
     if not accept and not reason:
         raise ValidationError(_("Tell the course team why, so that they can find a better match."),
                               {"reason": _("A reason is needed.")})
@@ -359,7 +343,7 @@ def end_match(program, identity, match_id, reason):
     """Either person of an active pair (or a coordinator) ends it, with a reason."""
     participant = Participant.of_user(program, identity.user_id)
     policy.require("end_match", identity, participant)
-    reason = _text(reason, "reason", MAX_REASON, _("reason"))
+    reason = clean_text(reason, "reason", MAX_REASON, _("reason"))
     if not reason:
         raise ValidationError(_("Say briefly why the mentorship ends."), {"reason": _("A reason is needed.")})
     with transaction.atomic():
@@ -381,17 +365,11 @@ def leave_program(program, identity, reason=""):
     account is retired; the other person of a pair keeps the shared workspace.
     """
     participant = _caller(program, identity, "leave_program")
-    reason = _text(reason, "reason", MAX_REASON, _("reason"))
+    reason = clean_text(reason, "reason", MAX_REASON, _("reason"))
     with transaction.atomic():
         matches = lock_open_matches(program, participant)
         participant = Participant.objects.get(pk=participant.pk)
-        for request in release_requests(participant):
-            notify(program, request.mentee, "request_declined", mentor=participant.shown_name(_("a participant")))
-        ended_reason = reason or _("Left the program")
-        for match in matches:
-            close_match(match, Match.State.ENDED, ended_reason, identity.user_id)
-            other = match.mentor if match.mentee_id == participant.pk else match.mentee
-            notify(program, other, "match_ended", **pair_names(match, _("a participant")))
+        stop_taking_part(program, participant, matches, reason or _("Left the program"), identity.user_id)
         participant.status, participant.left_reason = Participant.Status.WITHDRAWN, reason
         participant.save(update_fields=["status", "left_reason", "modified"])
         record_event(program, identity.user_id, "participant.left", participant, reason=reason)

@@ -5,21 +5,14 @@ from django.utils.translation import gettext as _
 
 from .. import policy
 from ..conf import setting
+from ..domain.activity import record_event
+from ..domain.limits import MAX_BIO, MAX_LANGUAGES
+from ..domain.people import ROLE_MENTEE, ROLE_MENTOR
 from ..errors import Conflict, NotFound, ValidationError
 from ..models import Participant
 from ..program_config import questions_for
 from ..reference import HOURS_PER_WEEK, LANGUAGES, is_time_zone
-from .programs import record_event
-
-ROLE_MENTEE = "mentee"
-ROLE_MENTOR = "mentor"
-MAX_BIO = 2000
-MAX_LANGUAGES = 10
-
-
-def get_participant(program, user_id):
-    """The caller's participant row in ``program``, or None (``Participant.of_user``)."""
-    return Participant.of_user(program, user_id)
+from ..validation import is_whole, text_answer
 
 
 def join_program(program, identity, role):
@@ -98,20 +91,16 @@ def _clean_answer(question, value, errors, draft):
         return [v for v in values if v in chosen]  # in the authored order, without repeats
     if kind == "scale":
         low, high = question["scale_min"], question["scale_max"]
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        if not is_whole(value) or not low <= value <= high:
             errors[key] = _("Choose a whole number from {low} to {high}.").format(low=low, high=high)
             return None
         return value
     # free text
-    if not isinstance(value, str):
-        errors[key] = _("Write your answer as text.")
+    try:
+        return text_answer(value, question["max_length"])
+    except ValueError as error:
+        errors[key] = str(error)
         return None
-    value = value.strip()
-    if len(value) > question["max_length"]:
-        errors[key] = _("Keep this answer under {limit} characters (it has {count}).").format(
-            limit=question["max_length"], count=len(value))
-        return None
-    return value
 
 
 def clean_profile(config, role, data, draft=False, mentee_count=0):
@@ -173,7 +162,7 @@ def clean_profile(config, role, data, draft=False, mentee_count=0):
 
     availability = data.get("availability", [])
     if (not isinstance(availability, list)
-            or not all(isinstance(h, int) and not isinstance(h, bool) for h in availability)
+            or not all(is_whole(h) for h in availability)
             or any(not 0 <= h < HOURS_PER_WEEK for h in availability)):
         errors["availability"] = _("Mark the hours you are available on the weekly grid.")
     else:
@@ -182,7 +171,7 @@ def clean_profile(config, role, data, draft=False, mentee_count=0):
     if role == ROLE_MENTOR and "capacity" in data:
         capacity = data["capacity"]
         most = min(config.get("capacity_max", 5), setting("MENTORING_MAX_MENTOR_CAPACITY"))
-        if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= most:
+        if not is_whole(capacity) or not 1 <= capacity <= most:
             errors["capacity"] = _("Choose how many mentees you can take: from 1 to {most}.").format(most=most)
         elif capacity < mentee_count:
             errors["capacity"] = _("You mentor {count} people now; your capacity cannot be lower than that.").format(
@@ -208,7 +197,7 @@ def save_profile(program, identity, data):
 
     ``data["draft"] = True`` keeps an incomplete profile without requiring every answer.
     """
-    participant = get_participant(program, identity.user_id)
+    participant = Participant.of_user(program, identity.user_id)
     policy.require("edit_profile", identity, participant)
     if participant is None or participant.status != Participant.Status.ACTIVE:
         raise NotFound(_("Join the program before filling in your profile."))

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..domain.pairs import lock_open_matches
 from ..models import (
     ActivityEvent,
     Agreement,
@@ -30,8 +31,7 @@ from ..models import (
     Reflection,
     Resource,
 )
-from .notifications import notify, pair_names
-from .pairs import close_match, lock_open_matches, release_requests
+from .leaving import stop_taking_part
 
 REMOVED = "[removed]"
 
@@ -80,16 +80,9 @@ def retire_user(user_id, reason=None):
                 person.status = Participant.Status.WITHDRAWN
             person.save()
             counts["participants"] += 1
-            for request in release_requests(person, now):  # they are anonymised: the mentee hears "a former ..."
-                notify(program, request.mentee, "request_declined", mentor=_("a former participant"))
-            for match in matches:
-                match.program = program
-                close_match(match, Match.State.ENDED, reason, None)
-                other = match.mentor if match.mentee_id == person.pk else match.mentee
-                other = Participant.objects.get(pk=other.pk)
-                fresh = Match.objects.select_related("mentor", "mentee").get(pk=match.pk)
-                notify(program, other, "match_ended", **pair_names(fresh, _("a former participant")))
-                counts["matches_ended"] += 1
+            # They are anonymised: waiting mentees and the other person of each pair hear "a former participant".
+            counts["matches_ended"] += stop_taking_part(program, person, matches, reason, None,
+                                                        fallback=_("a former participant"), now=now)
         person_ids = [person.pk for person in people]
         counts["requests"] += MentorshipRequest.objects.filter(mentee_id__in=person_ids).exclude(
             message="", response_message="").update(message="", response_message="")

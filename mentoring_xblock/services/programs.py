@@ -5,7 +5,7 @@ import json
 from django.db import IntegrityError, transaction
 
 from ..errors import ConfigurationError
-from ..models import ActivityEvent, Program
+from ..models import Program
 from ..program_config import clean_config
 
 
@@ -95,17 +95,3 @@ def get_or_create_program(course_key, slug):
     """The program (course_key, slug) as it is; created with the default configuration if missing."""
     program = Program.objects.filter(course_key=course_key, slug=slug).first()
     return program or sync_program(course_key, slug, {})
-
-
-def record_event(program, actor_id, verb, obj=None, match=None, reason="", **data):
-    """Append one line to the program's activity log."""
-    return ActivityEvent.objects.create(
-        program=program,
-        match=match,
-        actor_id=actor_id,
-        verb=verb,
-        object_type=type(obj).__name__.lower() if obj is not None else "",
-        object_id=getattr(obj, "pk", None),
-        reason=reason,
-        data=data,
-    )

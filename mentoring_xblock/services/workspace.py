@@ -26,65 +26,45 @@ from django.utils.translation import gettext as _
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import UsageKey
 
-from .. import markup
+from .. import markup, policy
 from ..conf import setting
+from ..domain.access import SIDE_COORDINATOR, SIDE_MENTOR, not_found_message, readable_match, side_of
+from ..domain.activity import record_event
+from ..domain.limits import (  # noqa: F401  # the workspace's limits, read here by the views' callers
+    AGREEMENT_FIELDS,
+    EDIT_WINDOW,
+    GOAL_TEXTS,
+    MAX_ACTIONS,
+    MAX_GOALS,
+    MAX_LOCATION,
+    MAX_MEETING_MINUTES,
+    MAX_MESSAGE,
+    MAX_RESOURCES,
+    MAX_SHORT,
+    MAX_TEXT,
+    MAX_TITLE,
+    MAX_UNITS,
+    MAX_UPCOMING_MEETINGS,
+    MAX_URL,
+    MEETING_HORIZON,
+    MIN_MEETING_MINUTES,
+)
 from ..errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationError
 from ..models import ActionItem, ActivityEvent, Agreement, Goal, Match, Meeting, Message, Reflection, Resource
 from ..reference import is_time_zone
+from ..validation import clean_text, is_whole
 from ..validation import json_object as _object
 from ..validation import positive_id as _id
-from .programs import record_event
 
-MAX_TITLE = 200
-MAX_TEXT = 5000
-MAX_SHORT = 255
-MAX_LOCATION = 500
-MAX_MESSAGE = 10000
-MAX_URL = 2000
-MAX_UNITS = 10
-MAX_GOALS = 50
-MAX_ACTIONS = 200
-MAX_RESOURCES = 100
-MAX_UPCOMING_MEETINGS = 50
-MIN_MEETING_MINUTES, MAX_MEETING_MINUTES = 5, 480
-EDIT_WINDOW = datetime.timedelta(minutes=15)
-MEETING_HORIZON = datetime.timedelta(days=366)
-
-SIDE_MENTOR, SIDE_MENTEE, SIDE_COORDINATOR = "mentor", "mentee", "coordinator"
-AGREEMENT_FIELDS = {"expectations": MAX_TEXT, "meeting_frequency": MAX_SHORT, "confidentiality": MAX_TEXT,
-                    "duration": MAX_SHORT}
-GOAL_TEXTS = ("specific", "measurable", "achievable", "relevant")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def not_found_message():
-    """The one message for a workspace the caller may not see, whether it exists or not."""
-    return _("There is no such mentoring workspace.")
 
 
 # ---- validation helpers --------------------------------------------------------------------------
 
 
 
-def _text(value, field, limit, label, required=False):
-    """Free text, stripped; ``required`` refuses an empty one."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValidationError(_("Write the {label} as text.").format(label=label), {field: _("Not text.")})
-    value = value.strip()
-    if required and not value:
-        raise ValidationError(_("Fill in the {label}.").format(label=label), {field: _("This is needed.")})
-    if len(value) > limit:
-        raise ValidationError(
-            _("Keep the {label} under {limit} characters (it has {count}).").format(
-                label=label, limit=limit, count=len(value)),
-            {field: _("Too long: at most {limit} characters.").format(limit=limit)})
-    return value
-
-
 def _version(value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if not is_whole(value) or value < 0:
         raise ValidationError(_("Reload the workspace: the item's version is missing."),
                               {"version": _("Not a valid version.")})
     return value
@@ -104,7 +84,7 @@ def _bool(value, field):
 
 
 def _int_range(value, field, low, high, label):
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+    if not is_whole(value) or not low <= value <= high:
         raise ValidationError(
             _("The {label} must be a whole number from {low} to {high}.").format(label=label, low=low, high=high),
             {field: _("From {low} to {high}.").format(low=low, high=high)})
@@ -171,7 +151,7 @@ def _unit_key(raw, program, field):
 
 def _url(value, field="url"):
     """An absolute http or https link."""
-    value = _text(value, field, MAX_URL, _("link"), required=True)
+    value = clean_text(value, field, MAX_URL, _("link"), required=True)
     parts = urlsplit(value)
     try:
         URLValidator(schemes=["http", "https"])(value)
@@ -183,36 +163,10 @@ def _url(value, field="url"):
     return value
 
 
-# ---- access --------------------------------------------------------------------------------------
-
-def side_of(match, identity):
-    """``mentor`` / ``mentee`` for the pair, ``coordinator`` for course staff, else None."""
-    if identity.user_id is not None and identity.user_id == match.mentor.user_id:
-        return SIDE_MENTOR
-    if identity.user_id is not None and identity.user_id == match.mentee.user_id:
-        return SIDE_MENTEE
-    if identity.is_coordinator:
-        return SIDE_COORDINATOR
-    return None
-
-
-def readable_match(program, identity, match_id):
-    """The match and the caller's side, for reading: 401 anonymous, 404 for everyone outside it."""
-    if not identity.is_authenticated:
-        raise NotAuthenticated(_("Sign in to see your mentoring workspace."))
-    match_id = _id(match_id, "match_id")
-    match = Match.objects.select_related("mentor", "mentee").filter(program=program, pk=match_id).first()
-    side = side_of(match, identity) if match is not None else None
-    if side is None:
-        raise NotFound(not_found_message())
-    match.program = program
-    return match, side
-
-
 def _writable(program, identity, match_id, closed=False):
     """The locked match for a write by one of the pair (call inside a transaction)."""
     if not identity.is_authenticated:
-        raise NotAuthenticated(_("Sign in to see your mentoring workspace."))
+        raise NotAuthenticated(policy.sign_in_message("write_workspace"))
     match_id = _id(match_id, "match_id")
     # Lock the match row alone (MariaDB has no FOR UPDATE OF), then read it with both people.
     Match.objects.select_for_update().filter(program=program, pk=match_id).values_list("pk").first()
@@ -279,19 +233,13 @@ def _item(model, match, item_id, field, message):
 
 # ---- agreement -----------------------------------------------------------------------------------
 
-def agreement_template(program):
-    """The program's agreement template (what a new agreement starts with)."""
-    template = (program.configuration or {}).get("agreement_template") or {}
-    return {key: template.get(key, "") or "" for key in AGREEMENT_FIELDS}
-
-
 def save_agreement(program, identity, match_id, data):
     """Write or revise the agreement; a revision clears both signatures. ``version`` 0 creates it."""
     data = _object(data)
     version = _version(data.get("version"))
     labels = {"expectations": _("expectations"), "meeting_frequency": _("meeting frequency"),
               "confidentiality": _("confidentiality"), "duration": _("duration")}
-    values = {key: _text(data.get(key), key, limit, labels[key]) for key, limit in AGREEMENT_FIELDS.items()}
+    values = {key: clean_text(data.get(key), key, limit, labels[key]) for key, limit in AGREEMENT_FIELDS.items()}
     with transaction.atomic():
         match, _side = _writable(program, identity, match_id)
         agreement = Agreement.objects.filter(match=match).first()
@@ -337,12 +285,12 @@ def sign_agreement(program, identity, match_id, data):
 def _goal_values(program, data, partial):
     values = {}
     if not partial or "title" in data:
-        values["title"] = _text(data.get("title"), "title", MAX_TITLE, _("goal's title"), required=True)
+        values["title"] = clean_text(data.get("title"), "title", MAX_TITLE, _("goal's title"), required=True)
     labels = {"specific": _("specific part"), "measurable": _("measurable part"),
               "achievable": _("achievable part"), "relevant": _("relevant part")}
     for key in GOAL_TEXTS:
         if not partial or key in data:
-            values[key] = _text(data.get(key), key, MAX_TEXT, labels[key])
+            values[key] = clean_text(data.get(key), key, MAX_TEXT, labels[key])
     if not partial or "status" in data:
         values["status"] = _choice(data.get("status", Goal.Status.NOT_STARTED), "status", Goal.Status.values,
                                    _("status"))
@@ -389,7 +337,7 @@ def update_goal(program, identity, match_id, data):
 def _action_values(data, partial):
     values = {}
     if not partial or "title" in data:
-        values["title"] = _text(data.get("title"), "title", MAX_TITLE, _("action's title"), required=True)
+        values["title"] = clean_text(data.get("title"), "title", MAX_TITLE, _("action's title"), required=True)
     if not partial or "owner" in data:
         values["owner"] = _choice(data.get("owner"), "owner", ActionItem.Owner.values, _("owner"))
     if not partial or "due_date" in data:
@@ -474,9 +422,9 @@ def _meeting_values(data, partial, time_zone):
         values["duration_minutes"] = _int_range(data.get("duration_minutes", 30), "duration_minutes",
                                                 MIN_MEETING_MINUTES, MAX_MEETING_MINUTES, _("duration in minutes"))
     if not partial or "location" in data:
-        values["location"] = _text(data.get("location"), "location", MAX_LOCATION, _("place or video link"))
+        values["location"] = clean_text(data.get("location"), "location", MAX_LOCATION, _("place or video link"))
     if not partial or "agenda" in data:
-        values["agenda"] = _text(data.get("agenda"), "agenda", MAX_TEXT, _("agenda"))
+        values["agenda"] = clean_text(data.get("agenda"), "agenda", MAX_TEXT, _("agenda"))
     return values
 
 
@@ -522,8 +470,8 @@ def log_meeting(program, identity, match_id, data):
     status = _choice(data.get("status"), "status",
                      (Meeting.Status.HELD, Meeting.Status.MISSED, Meeting.Status.CANCELLED), _("outcome"))
     values = {"status": status,
-              "notes": _text(data.get("notes"), "notes", MAX_TEXT, _("notes")),
-              "next_steps": _text(data.get("next_steps"), "next_steps", MAX_TEXT, _("next steps"))}
+              "notes": clean_text(data.get("notes"), "notes", MAX_TEXT, _("notes")),
+              "next_steps": clean_text(data.get("next_steps"), "next_steps", MAX_TEXT, _("next steps"))}
     with transaction.atomic():
         match, _side = _writable(program, identity, match_id)
         meeting = _item(Meeting, match, meeting_id, "meeting_id", _("There is no such meeting in this workspace."))
@@ -554,7 +502,7 @@ def _check_message_rate(program, identity):
 def post_message(program, identity, match_id, data):
     """Post a message (markdown) or a reply to one (``parent_id``; replies attach to the thread's start)."""
     data = _object(data)
-    body = _text(data.get("body"), "body", MAX_MESSAGE, _("message"), required=True)
+    body = clean_text(data.get("body"), "body", MAX_MESSAGE, _("message"), required=True)
     parent_id = data.get("parent_id")
     parent_id = None if parent_id in (None, "") else _id(parent_id, "parent_id")
     with transaction.atomic():
@@ -584,7 +532,7 @@ def edit_message(program, identity, match_id, data):
     """The author edits their message within the edit window."""
     data = _object(data)
     message_id = _id(data.get("message_id"), "message_id")
-    body = _text(data.get("body"), "body", MAX_MESSAGE, _("message"), required=True)
+    body = clean_text(data.get("body"), "body", MAX_MESSAGE, _("message"), required=True)
     with transaction.atomic():
         match, _side = _writable(program, identity, match_id)
         message = _own_message(match, identity, message_id)
@@ -641,7 +589,7 @@ def rerender_messages(batch_size=500):
 def add_resource(program, identity, match_id, data):
     """Share a link (http/https) or a unit of this course (``usage_key``) with a title."""
     data = _object(data)
-    title = _text(data.get("title"), "title", MAX_TITLE, _("title"), required=True)
+    title = clean_text(data.get("title"), "title", MAX_TITLE, _("title"), required=True)
     has_url, has_unit = bool(data.get("url")), bool(data.get("usage_key"))
     if has_url == has_unit:
         raise ValidationError(_("Give either a web address or a course unit."),
@@ -681,7 +629,7 @@ def remove_resource(program, identity, match_id, data):
 def save_reflection(program, identity, match_id, data):
     """Each side writes (or rewrites) a short reflection once the match has ended or completed."""
     data = _object(data)
-    text = _text(data.get("text"), "text", MAX_TEXT, _("reflection"), required=True)
+    text = clean_text(data.get("text"), "text", MAX_TEXT, _("reflection"), required=True)
     with transaction.atomic():
         match, _side = _writable(program, identity, match_id, closed=True)
         reflection, created = Reflection.objects.update_or_create(

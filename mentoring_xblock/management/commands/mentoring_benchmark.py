@@ -18,8 +18,8 @@ from opaque_keys.edx.keys import CourseKey
 
 from ... import coordinator_selectors
 from ...demo import leadership_config
+from ...domain import matching as matching_service
 from ...models import Match, Participant, Program
-from ...services import matching as matching_service
 from ...services.programs import sync_program
 from ..scratch import add_scratch_argument, require_scratch
 

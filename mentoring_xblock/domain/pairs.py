@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ..models import Match, MentorshipRequest, Participant
-from .programs import record_event
+from .activity import record_event
 
 
 def lock_participants(*participant_ids):
