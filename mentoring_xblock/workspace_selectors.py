@@ -13,7 +13,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from . import policy
 from .domain import access, limits
 from .domain.agreements import agreement_template
 from .models import ActionItem, ActivityEvent, Agreement, Goal, Match, Meeting, Message, Reflection, Resource
@@ -148,7 +147,7 @@ def workspace_view_state(program, identity, match_id, page=1, past_page=1, now=N
     match, side = access.readable_match(program, identity, match_id)
     privacy = (program.configuration or {}).get("privacy", "metadata")
     is_pair = side != access.SIDE_COORDINATOR
-    show_private = is_pair or policy.coordinator_reads_pair_content(program.configuration)
+    show_private = access.reads_pair_content(side, program.configuration)
     mentor, mentee = _person(match.mentor), _person(match.mentee)
     me = mentor if side == access.SIDE_MENTOR else mentee if side == access.SIDE_MENTEE else None
     other = mentee if side == access.SIDE_MENTOR else mentor if side == access.SIDE_MENTEE else None

@@ -727,7 +727,7 @@ def test_meeting_uids_differ_across_course_runs_and_sites():
     """Before: ``mentoring-meeting-N@mentoring-xblock`` in every course and site, so calendars merged them."""
     from types import SimpleNamespace
 
-    from mentoring_xblock.blocks.workspace import meeting_uid
+    from mentoring_xblock.calendars import meeting_uid
     meeting = SimpleNamespace(pk=7)
 
     def match(course_key, slug="leadership"):

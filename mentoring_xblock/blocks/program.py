@@ -1,4 +1,6 @@
 """The ``mentoring_program`` block: the program's home in a unit for learners, mentors and coordinators."""
+import json
+
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -122,7 +124,6 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
 
     def studio_view(self, context=None):
         """Studio editor: main settings as fields, questions and criteria as JSON."""
-        import json  # pylint: disable=import-outside-toplevel
         config = self.program_config()
         taken = compat.other_program_names(self)
         return self.fragment("templates/program_studio.html", {

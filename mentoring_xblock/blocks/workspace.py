@@ -3,15 +3,12 @@
 Every handler is thin: one service (or selector) call, one tracking event. Each JSON body names the
 pair with ``match_id``; versioned items also send the ``version`` they were read at.
 """
-import datetime
-import hashlib
-import re
 
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from webob import Response
 
 from .. import policy
+from ..calendars import meeting_calendar
+from ..domain import access
 from ..services import workspace as service
 from ..validation import json_object as _object
 from ..validation import query_id
@@ -22,43 +19,6 @@ from .base import download_handler, json_handler
 def _query_id(request, name):
     """A positive integer from the query string, or a 400."""
     return query_id(request.GET.get(name, ""), name)
-
-
-def meeting_uid(meeting, match, host):
-    """The meeting's iCalendar UID: the same at every download, different for every meeting anywhere.
-
-    Calendars merge events with the same UID, so it names the meeting, its course run and program, and the site.
-    """
-    scope = f"{match.program.course_key}/{match.program.slug}/{meeting.pk}"
-    digest = hashlib.sha256(scope.encode("utf-8")).hexdigest()[:16]
-    host = re.sub(r"[^A-Za-z0-9.-]", "", (host or "").split(":")[0]) or "mentoring-xblock"
-    return f"mentoring-meeting-{meeting.pk}-{digest}@{host}"
-
-
-def meeting_calendar(meeting, match, side, show_private, course_title="", host=""):
-    """The .ics text of one meeting (an iCalendar VEVENT in UTC)."""
-    from icalendar import Calendar, Event  # pylint: disable=import-outside-toplevel
-    calendar = Calendar()
-    calendar.add("prodid", "-//mentoring_xblock//Mentoring workspace//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    event = Event()
-    event.add("uid", meeting_uid(meeting, match, host))
-    event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
-    event.add("dtstart", meeting.starts_at.astimezone(datetime.UTC))
-    event.add("dtend", (meeting.starts_at + datetime.timedelta(minutes=meeting.duration_minutes))
-              .astimezone(datetime.UTC))
-    event.add("sequence", meeting.version)
-    event.add("summary", _("Mentoring: {mentor} and {mentee}").format(
-        mentor=match.mentor.shown_name(_("a participant")), mentee=match.mentee.shown_name(_("a participant"))))
-    if meeting.status == meeting.Status.CANCELLED:
-        event.add("status", "CANCELLED")
-    if show_private and meeting.location:
-        event.add("location", meeting.location)
-    if show_private and meeting.agenda:
-        event.add("description", meeting.agenda)
-    calendar.add_component(event)
-    return calendar.to_ical()
 
 
 class WorkspaceMixin:
@@ -109,7 +69,7 @@ class WorkspaceMixin:
         match_id, meeting_id = _query_id(request, "match_id"), _query_id(request, "meeting_id")
         program = self.program()
         match, side, meeting = service.meeting_for_calendar(program, self.identity(), match_id, meeting_id)
-        show_private = side != service.SIDE_COORDINATOR or policy.coordinator_reads_pair_content(program.configuration)
+        show_private = access.reads_pair_content(side, program.configuration)
         response = Response(meeting_calendar(meeting, match, side, show_private, host=request.host),
                             content_type="text/calendar", charset="utf-8")
         response.headers["Content-Disposition"] = f'attachment; filename="mentoring-meeting-{meeting.pk}.ics"'

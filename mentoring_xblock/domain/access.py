@@ -36,3 +36,12 @@ def readable_match(program, identity, match_id):
         raise NotFound(not_found_message())
     match.program = program
     return match, side
+
+
+def reads_pair_content(side, config):
+    """Whether the caller on ``side`` reads what the pair wrote (agreement text, notes, places, agendas).
+
+    The two people of the pair always do; the course team where the program's privacy level allows it
+    (``policy.coordinator_reads_pair_content``).
+    """
+    return side in (SIDE_MENTOR, SIDE_MENTEE) or policy.coordinator_reads_pair_content(config)
