@@ -3,12 +3,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from webob import Response
 
-from .. import coordinator_selectors
+from .. import coordinator_selectors, inputs
 from ..domain import jobs as job_states
-from ..errors import NotFound, ValidationError
+from ..errors import NotFound
 from ..services import coordination, exports, matching_runs
-from ..validation import is_whole, query_id
 from ..validation import json_object as _object
+from ..validation import query_id
 from .base import download_handler, json_handler, json_response
 
 CRITERION_LABELS = {
@@ -18,59 +18,34 @@ CRITERION_LABELS = {
     "availability": gettext_lazy("Overlapping weekly availability"),
     "seniority": gettext_lazy("Mentor more senior than the mentee"),
 }
-TABS = ("overview", "participants", "matching", "health", "settings", "audit")
+TABS = inputs.CoordinatorPanel.TABS
 
 
-
-
-def _page(data):
-    page = data.get("page", 1)
-    if not is_whole(page) or not 1 <= page <= 100000:
-        raise ValidationError(_("The page is a whole number from 1."), {"page": _("Not a page number.")})
-    return page
-
-
-def _choice(data, key, allowed):
-    value = data.get(key, "") or ""
-    if value not in allowed:
-        raise ValidationError(_("Choose one of the offered filters."), {key: _("Unknown filter.")})
-    return value
 
 
 class CoordinatorMixin:
     """The cockpit of the program for course staff: overview, people, matching, pair health, audit."""
 
-    def coordinator_context(self, program, tab="overview", data=None):
-        """The template context of one coordinator tab (a fixed number of queries)."""
-        data = data or {}
+    def coordinator_context(self, program, tab="overview", panel=None):
+        """The template context of one coordinator tab (a fixed number of queries); ``panel`` its filters."""
+        panel = panel or inputs.CoordinatorPanel(tab=tab)
         context = {"tab": tab, "tabs": TABS, "dom_id": self.dom_id(), "config": program.configuration}
         if tab == "overview":
             context["overview"] = coordinator_selectors.overview(program)
         elif tab == "participants":
-            filters = {"role": _choice(data, "role", ("", "mentee", "mentor")),
-                       "state": _choice(data, "state", ("", "active", "withdrawn", "removed", "pending")),
-                       "matched": _choice(data, "matched", ("", "yes", "no"))}
-            search = data.get("search", "") or ""
-            if not isinstance(search, str) or len(search) > 100:
-                raise ValidationError(_("Search for at most 100 characters of a name."), {"search": _("Too long.")})
-            context["filters"] = dict(filters, search=search)
-            context["people"] = coordinator_selectors.participants(program, search=search.strip(),
-                                                                   page=_page(data), **filters)
+            filters = {"role": panel.role, "state": panel.state, "matched": panel.matched}
+            context["filters"] = dict(filters, search=panel.search)
+            context["people"] = coordinator_selectors.participants(
+                program, search=panel.search.strip(), page=panel.page, **filters)
         elif tab == "matching":
-            run_id = data.get("run_id")
-            if run_id is not None and (not is_whole(run_id)):
-                raise ValidationError(_("Say which run with its number."), {"run_id": _("Not a valid id.")})
-            context["matching"] = coordinator_selectors.matching_view(program, run_id=run_id, page=_page(data))
+            context["matching"] = coordinator_selectors.matching_view(program, run_id=panel.run_id,
+                                                                        page=panel.page)
         elif tab == "health":
-            at_risk = data.get("at_risk", False)
-            if not isinstance(at_risk, bool):
-                raise ValidationError(_("Say whether to show only pairs at risk with true or false."),
-                                      {"at_risk": _("Not true/false.")})
-            context["at_risk_only"] = at_risk
-            context["health"] = coordinator_selectors.pair_health(program, at_risk_only=at_risk, page=_page(data))
+            context["at_risk_only"] = panel.at_risk
+            context["health"] = coordinator_selectors.pair_health(program, at_risk_only=panel.at_risk,
+                                                                  page=panel.page)
         elif tab == "audit":
-            kind = _choice(data, "kind", ("", *coordinator_selectors.AUDIT_KINDS))
-            context["audit"] = coordinator_selectors.audit(program, page=_page(data), kind=kind)
+            context["audit"] = coordinator_selectors.audit(program, page=panel.page, kind=panel.kind)
         elif tab == "settings":
             context["overridden"] = sorted(program.settings_overrides)
             questions = {q["id"]: q["label"] for q in program.configuration["questions"]}
@@ -84,13 +59,9 @@ class CoordinatorMixin:
     @json_handler("coordinate")
     def coordinator_panel(self, data, suffix=""):
         """One tab of the cockpit as HTML: ``{"tab": "participants", "page": 2, ...filters}``."""
-        data = _object(data)
-        tab = data.get("tab", "overview")
-        if tab not in TABS:
-            raise ValidationError(_("Choose one of the tabs."), {"tab": _("Unknown tab.")})
-        program = self._coordinator_program()
+        panel = inputs.parse(inputs.CoordinatorPanel, data)
         return {"html": self.render_template("templates/coordinator.html",
-                                             self.coordinator_context(program, tab, data))}
+                                             self.coordinator_context(self.program(), panel.tab, panel))}
 
     @json_handler("coordinate")
     def review_mentor(self, data, suffix=""):
