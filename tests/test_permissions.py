@@ -88,121 +88,134 @@ PAIR_A = {"mentee", "mentor"}
 MENTORS = {"mentor", "mentor3"}
 
 
+def _profile(w, caller):
+    return profile_for("mentor", capacity=3) if caller in MENTORS else profile_for("mentee")
+
+
+def _asking(w, caller):
+    _free(w, caller)
+    return {"mentor_id": w.pk("mentor9"), "message": "Hi"}
+
+
+def _proposed(w, caller):
+    Match.objects.filter(pk=w.matches["a"].pk).update(state=Match.State.PROPOSED)
+    return {"match_id": w.matches["a"].pk, "accept": True}
+
+
+def _submitted(w, caller):
+    """Somebody submitted (compat's platform rescore is stubbed by the test)."""
+    submitted = call(w.assessment_usage, "mentee", "save_response",
+                     {"answers": {"meets_regularly": 4, "feels_heard": 4, "progress": 4}, "submit": True})
+    assert submitted.status == 200, submitted.body
+    return {}
+
+
+def _manual(w, caller):
+    _free(w, "mentee3")
+    return {"mentee_id": w.pk("mentee3"), "mentor_id": w.pk("mentor9")}
+
+
+def _export_job(w):
+    from mentoring_xblock.models import ExportJob
+    return ExportJob.objects.create(program=w.program, kind="participants", requested_by=1, state="ready",
+                                    content="participant_id\n", rows=0).pk
+
+
+def _versioned(key, field, **changes):
+    """A workspace body naming the item ``key`` at the version it is at now."""
+    def body(w, caller):
+        item = _item(w, key)
+        return _ws(w, **{field: item.pk} if field else {}, version=item.version, **changes)
+    return body
+
+
+def _reflection(w, caller):
+    _free(w, "mentee")
+    return _ws(w, text="Learned a lot")
+
+
+def _rating(w, caller):
+    subject = "mentee" if caller in MENTORS else "mentor"
+    return {"subject_id": w.pk(subject), "answers": {}, "submit": False}
+
+
+def _meeting(w, caller):
+    from .trust import FUTURE
+    return _ws(w, starts_at=FUTURE.isoformat(), duration_minutes=30)
+
+
+NOBODY = frozenset()
+# handler -> (body or query for a caller, whose object it is, the other side that may not change it).
+# A body is a dict (POST) or a query string (GET); a callable builds it from the world and the caller.
+CASES = {
+    "state": ({}, NOBODY, NOBODY),
+    "join": (lambda w, c: {"role": "mentor" if c in MENTORS else "mentee"}, NOBODY, NOBODY),
+    "save_profile": (_profile, NOBODY, NOBODY),
+    "request_mentor": (_asking, NOBODY, NOBODY),
+    "join_queue": (_asking, NOBODY, NOBODY),
+    "withdraw_request": (lambda w, c: {"request_id": _request(w)}, {"mentee"}, NOBODY),
+    "respond_request": (lambda w, c: {"request_id": _request(w, "mentor", "mentee3"), "accept": True},
+                        {"mentor"}, NOBODY),
+    "set_paused": ({"paused": True}, NOBODY, NOBODY),
+    "respond_proposal": (_proposed, {"mentee"}, NOBODY),
+    "end_match": (lambda w, c: {"match_id": w.matches["a"].pk, "reason": "Done"}, PAIR_A, NOBODY),
+    "leave_program": ({"reason": "Busy"}, NOBODY, NOBODY),
+    "mark_read": ({}, NOBODY, NOBODY),
+    "start_run": ({}, NOBODY, NOBODY),
+    "rescore_all": (_submitted, NOBODY, NOBODY),
+    "studio_submit": ({"display_name": "Renamed"}, NOBODY, NOBODY),
+    "coordinator_panel": ({"tab": "participants"}, NOBODY, NOBODY),
+    "review_mentor": (lambda w, c: {"participant_id": w.pk("mentor9"), "approve": True}, NOBODY, NOBODY),
+    "set_capacity": (lambda w, c: {"participant_id": w.pk("mentor"), "capacity": 4}, NOBODY, NOBODY),
+    "remove_participant": (lambda w, c: {"participant_id": w.pk("mentee"), "reason": "Asked to"}, NOBODY, NOBODY),
+    **{name: (lambda w, c: {"run_id": _draft_run(w)}, NOBODY, NOBODY)
+       for name in ("run_status", "resolve_run", "publish_run", "discard_run")},
+    "edit_proposal": (lambda w, c: {"run_id": _draft_run(w), "mentee_id": w.pk("mentee3"), "mentor_id": None},
+                      NOBODY, NOBODY),
+    "manual_match": (_manual, NOBODY, NOBODY),
+    "nudge": (lambda w, c: {"match_ids": [w.matches["a"].pk]}, NOBODY, NOBODY),
+    "export_csv": ("kind=participants", NOBODY, NOBODY),
+    "save_settings": ({"request_expiry_days": 10}, NOBODY, NOBODY),
+    "reset_settings": ({}, NOBODY, NOBODY),
+    "start_export": ({"kind": "participants"}, NOBODY, NOBODY),
+    "export_status": (lambda w, c: {"job_id": _export_job(w)}, NOBODY, NOBODY),
+    "export_download": (lambda w, c: f"job_id={_export_job(w)}", NOBODY, NOBODY),
+    "workspace_view": (lambda w, c: _ws(w), PAIR_A, NOBODY),
+    "workspace_meeting_ics": (lambda w, c: f"match_id={w.matches['a'].pk}&meeting_id={w.items['meeting'].pk}",
+                              PAIR_A, NOBODY),
+    "workspace_save_agreement": (_versioned("agreement", None, expectations="Monthly"), PAIR_A, NOBODY),
+    "workspace_sign_agreement": (_versioned("agreement", None), PAIR_A, NOBODY),
+    "workspace_create_goal": (lambda w, c: _ws(w, title="Coach"), PAIR_A, NOBODY),
+    "workspace_update_goal": (_versioned("goal", "goal_id", progress=50), PAIR_A, NOBODY),
+    "workspace_create_action": (lambda w, c: _ws(w, title="Read", owner="mentor"), PAIR_A, NOBODY),
+    "workspace_update_action": (_versioned("action", "action_id", done=True), PAIR_A, NOBODY),
+    "workspace_delete_action": (_versioned("action", "action_id", done=True), PAIR_A, NOBODY),
+    "workspace_schedule_meeting": (_meeting, PAIR_A, NOBODY),
+    "workspace_update_meeting": (_versioned("meeting", "meeting_id", agenda="Plan"), PAIR_A, NOBODY),
+    "workspace_log_meeting": (_versioned("meeting", "meeting_id", status="cancelled"), PAIR_A, NOBODY),
+    "workspace_post_message": (lambda w, c: _ws(w, body="Hi", parent_id=w.items["message"].pk), PAIR_A, NOBODY),
+    "workspace_edit_message": (lambda w, c: _ws(w, message_id=w.items["message"].pk, body="Edited"),
+                               {"mentee"}, {"mentor"}),
+    "workspace_delete_message": (lambda w, c: _ws(w, message_id=w.items["message"].pk), {"mentee"}, {"mentor"}),
+    "workspace_add_resource": (lambda w, c: _ws(w, title="Book", url="https://example.org/book"), PAIR_A, NOBODY),
+    "workspace_remove_resource": (lambda w, c: _ws(w, resource_id=w.items["resource"].pk), PAIR_A, NOBODY),
+    "workspace_save_reflection": (_reflection, PAIR_A, NOBODY),
+    # a mentee rates their mentor; mentee2's mentor is pair A's mentor too
+    "save_response": (_rating, PAIR_A | {"mentee2"}, NOBODY),
+    "report": ("report=rates", NOBODY, NOBODY),
+    "learner_record": ("username=mentee&format=json", NOBODY, NOBODY),
+}
+
+
 def case(world, handler, caller):
-    """(body or query, owners, other_side) for ``handler`` called by ``caller``."""
-    w, a = world, world.matches["a"].pk
-    is_mentor = caller in MENTORS
-    if handler == "state":
-        return {}, set(), set()
-    if handler == "join":
-        return {"role": "mentor" if is_mentor else "mentee"}, set(), set()
-    if handler == "save_profile":
-        return profile_for("mentor" if is_mentor else "mentee", capacity=3) if is_mentor else \
-            profile_for("mentee"), set(), set()
-    if handler in ("request_mentor", "join_queue"):
-        _free(w, caller)
-        return {"mentor_id": w.pk("mentor9"), "message": "Hi"}, set(), set()
-    if handler == "withdraw_request":
-        return {"request_id": _request(w)}, {"mentee"}, set()
-    if handler == "respond_request":
-        return {"request_id": _request(w, "mentor", "mentee3"), "accept": True}, {"mentor"}, set()
-    if handler == "set_paused":
-        return {"paused": True}, set(), set()
-    if handler == "respond_proposal":
-        Match.objects.filter(pk=a).update(state=Match.State.PROPOSED)
-        return {"match_id": a, "accept": True}, {"mentee"}, set()
-    if handler == "end_match":
-        return {"match_id": a, "reason": "Done"}, PAIR_A, set()
-    if handler == "leave_program":
-        return {"reason": "Busy"}, set(), set()
-    if handler in ("mark_read", "start_run"):
-        return {}, set(), set()
-    if handler == "rescore_all":  # somebody submitted; compat's platform rescore is stubbed by the test
-        submitted = call(w.assessment_usage, "mentee", "save_response",
-                         {"answers": {"meets_regularly": 4, "feels_heard": 4, "progress": 4}, "submit": True})
-        assert submitted.status == 200, submitted.body
-        return {}, set(), set()
-    if handler == "studio_submit":
-        return {"display_name": "Renamed"}, set(), set()
-    if handler == "coordinator_panel":
-        return {"tab": "participants"}, set(), set()
-    if handler == "review_mentor":
-        return {"participant_id": w.pk("mentor9"), "approve": True}, set(), set()
-    if handler == "set_capacity":
-        return {"participant_id": w.pk("mentor"), "capacity": 4}, set(), set()
-    if handler == "remove_participant":
-        return {"participant_id": w.pk("mentee"), "reason": "Asked to"}, set(), set()
-    if handler in ("run_status", "resolve_run", "publish_run", "discard_run"):
-        return {"run_id": _draft_run(w)}, set(), set()
-    if handler == "edit_proposal":
-        return {"run_id": _draft_run(w), "mentee_id": w.pk("mentee3"), "mentor_id": None}, set(), set()
-    if handler == "manual_match":
-        _free(w, "mentee3")
-        return {"mentee_id": w.pk("mentee3"), "mentor_id": w.pk("mentor9")}, set(), set()
-    if handler == "nudge":
-        return {"match_ids": [a]}, set(), set()
-    if handler == "export_csv":
-        return "kind=participants", set(), set()
-    if handler == "save_settings":
-        return {"request_expiry_days": 10}, set(), set()
-    if handler == "reset_settings":
-        return {}, set(), set()
-    if handler == "start_export":
-        return {"kind": "participants"}, set(), set()
-    if handler in ("export_status", "export_download"):
-        from mentoring_xblock.models import ExportJob
-        job = ExportJob.objects.create(program=w.program, kind="participants", requested_by=1, state="ready",
-                                       content="participant_id\n", rows=0)
-        return ({"job_id": job.pk} if handler == "export_status" else f"job_id={job.pk}"), set(), set()
-    if handler == "workspace_view":
-        return _ws(w), PAIR_A, set()
-    if handler == "workspace_meeting_ics":
-        return f"match_id={a}&meeting_id={w.items['meeting'].pk}", PAIR_A, set()
-    if handler == "workspace_save_agreement":
-        return _ws(w, version=_item(w, "agreement").version, expectations="Monthly"), PAIR_A, set()
-    if handler == "workspace_sign_agreement":
-        return _ws(w, version=_item(w, "agreement").version), PAIR_A, set()
-    if handler == "workspace_create_goal":
-        return _ws(w, title="Coach"), PAIR_A, set()
-    if handler == "workspace_update_goal":
-        goal = _item(w, "goal")
-        return _ws(w, goal_id=goal.pk, version=goal.version, progress=50), PAIR_A, set()
-    if handler == "workspace_create_action":
-        return _ws(w, title="Read", owner="mentor"), PAIR_A, set()
-    if handler in ("workspace_update_action", "workspace_delete_action"):
-        action = _item(w, "action")
-        return _ws(w, action_id=action.pk, version=action.version, done=True), PAIR_A, set()
-    if handler == "workspace_schedule_meeting":
-        from .trust import FUTURE
-        return _ws(w, starts_at=FUTURE.isoformat(), duration_minutes=30), PAIR_A, set()
-    if handler == "workspace_update_meeting":
-        meeting = _item(w, "meeting")
-        return _ws(w, meeting_id=meeting.pk, version=meeting.version, agenda="Plan"), PAIR_A, set()
-    if handler == "workspace_log_meeting":
-        meeting = _item(w, "meeting")
-        return _ws(w, meeting_id=meeting.pk, version=meeting.version, status="cancelled"), PAIR_A, set()
-    if handler == "workspace_post_message":
-        return _ws(w, body="Hi", parent_id=w.items["message"].pk), PAIR_A, set()
-    if handler == "workspace_edit_message":
-        return _ws(w, message_id=w.items["message"].pk, body="Edited"), {"mentee"}, {"mentor"}
-    if handler == "workspace_delete_message":
-        return _ws(w, message_id=w.items["message"].pk), {"mentee"}, {"mentor"}
-    if handler == "workspace_add_resource":
-        return _ws(w, title="Book", url="https://example.org/book"), PAIR_A, set()
-    if handler == "workspace_remove_resource":
-        return _ws(w, resource_id=w.items["resource"].pk), PAIR_A, set()
-    if handler == "workspace_save_reflection":
-        _free(w, "mentee")
-        return _ws(w, text="Learned a lot"), PAIR_A, set()
-    if handler == "save_response":
-        subject = "mentee" if is_mentor else "mentor"
-        # a mentee rates their mentor; mentee2's mentor is pair A's mentor too
-        return {"subject_id": w.pk(subject), "answers": {}, "submit": False}, PAIR_A | {"mentee2"}, set()
-    if handler == "report":
-        return "report=rates", set(), set()
-    if handler == "learner_record":
-        return "username=mentee&format=json", set(), set()
-    raise AssertionError(f"no test body for {handler}: add one")
+    """(body or query, owners, other_side) for ``handler`` called by ``caller``, from ``CASES``."""
+    assert handler in CASES, f"no test body for {handler}: add one to CASES"
+    body, owners, other_side = CASES[handler]
+    return (body(world, caller) if callable(body) else body), set(owners), set(other_side)
+
+
+def test_every_handler_has_a_case():
+    assert set(CASES) == {name for _block, name in ALL_HANDLERS}
 
 
 def roles_of(world, caller):
