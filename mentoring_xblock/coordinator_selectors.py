@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from . import compat, policy
+from .domain import health
 from .domain import jobs as job_states
 from .domain.matching import reason_sentences
 from .models import ActivityEvent, AssessmentResponse, Match, MatchingRun, Meeting, Participant, RunProposal
@@ -19,7 +20,6 @@ from .workspace_selectors import shown_time
 
 PAGE_SIZE = 25
 TREND_WEEKS = 8
-LOW_CHECKIN = 0.5  # a check-in scored below half of its scale puts a pair at risk
 
 
 def _page(query, page, size=PAGE_SIZE):
@@ -112,20 +112,20 @@ def participants(program, role="", state="", matched="", search="", page=1):
 def pair_health(program, at_risk_only=False, page=1, now=None):
     """Active pairs with last activity, meetings held, goal progress, last check-in; at-risk flag (two queries)."""
     now = now or timezone.now()
-    threshold = _quiet_since(program, now)
+    threshold = health.quiet_since(program, now)
     query = (Match.objects.filter(program=program, state=Match.State.ACTIVE)
              .select_related("mentor", "mentee")
              .annotate(meetings_held=Count("meeting", filter=Q(meeting__status=Meeting.Status.HELD), distinct=True),
                        goal_progress=Avg("goal__progress"),
-                       last_checkin=_last_checkin())
+                       last_checkin=health.last_checkin())
              .order_by("last_activity_at", "pk"))
     if at_risk_only:
-        query = query.filter(_risky(threshold))
+        query = query.filter(health.risky(threshold))
     result = _page(query, page)
     rows = []
     for match in result["items"]:
         inactive = match.last_activity_at is None or match.last_activity_at < threshold
-        low = match.last_checkin is not None and match.last_checkin < LOW_CHECKIN
+        low = match.last_checkin is not None and match.last_checkin < health.LOW_CHECKIN
         reasons = []
         if inactive:
             days = program.configuration["inactivity_days"] if match.last_activity_at is None else \
@@ -136,7 +136,7 @@ def pair_health(program, at_risk_only=False, page=1, now=None):
                            .format(days=days))
         if low:
             reasons.append(gettext("The last check-in says {percent}% (below {limit}%).").format(
-                percent=round(100 * match.last_checkin), limit=round(100 * LOW_CHECKIN)))
+                percent=round(100 * match.last_checkin), limit=round(100 * health.LOW_CHECKIN)))
         rows.append({"match": match, "mentor": person_card(match.mentor, program.configuration),
                      "mentee": person_card(match.mentee, program.configuration),
                      "inactive": inactive, "low_checkin": low, "at_risk": inactive or low, "risk_reasons": reasons,
@@ -144,40 +144,8 @@ def pair_health(program, at_risk_only=False, page=1, now=None):
                      else None,
                      "goal_progress": round(match.goal_progress) if match.goal_progress is not None else None})
     result["items"] = rows
-    result["at_risk_total"] = _at_risk(program, threshold).count()
+    result["at_risk_total"] = health.at_risk(program, threshold).count()
     return result
-
-
-def _quiet_since(program, now):
-    """A pair without activity since before this moment is quiet (the program's inactivity threshold)."""
-    return now - datetime.timedelta(days=program.configuration["inactivity_days"])
-
-
-def _last_checkin():
-    """The result (0..1, from the answers) of a pair's latest submitted check-in that has one, as a subquery.
-
-    A check-in with no scale answer (custom items of choices and text) says nothing on the scale: the
-    latest one that does is the pair's last check-in result.
-    """
-    checkins = AssessmentResponse.objects.filter(match=OuterRef("pk"), kind="checkin", result__isnull=False,
-                                                 state=AssessmentResponse.State.SUBMITTED).order_by("-submitted_at")
-    return Subquery(checkins.values("result")[:1])
-
-
-def _risky(threshold):
-    """At risk: quiet since before ``threshold`` (or never active), or a last check-in below LOW_CHECKIN."""
-    return Q(last_activity_at__lt=threshold) | Q(last_activity_at__isnull=True) | Q(last_checkin__lt=LOW_CHECKIN)
-
-
-def _at_risk(program, threshold):
-    return Match.objects.filter(program=program, state=Match.State.ACTIVE).annotate(
-        last_checkin=_last_checkin()).filter(_risky(threshold))
-
-
-def at_risk_match_ids(program, now=None):
-    """Every active pair at risk, all pages (what "Nudge all pairs at risk" reaches), one query."""
-    threshold = _quiet_since(program, now or timezone.now())
-    return list(_at_risk(program, threshold).order_by("pk").values_list("pk", flat=True))
 
 
 def matching_view(program, run_id=None, page=1):

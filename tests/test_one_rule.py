@@ -202,3 +202,10 @@ def test_free_text_from_a_request_is_checked_by_one_rule():
         with pytest.raises(ValidationError) as refused:
             clean_text(value, "note", 5, "note", required=True)
         assert refused.value.as_dict()["field_errors"]["note"] == field_message
+
+
+def test_a_pair_at_risk_is_defined_in_one_place():
+    """``domain.health``: the pair health tab, its count and "Nudge all pairs at risk" read the same rule."""
+    rule = re.compile(r"last_checkin__lt|LOW_CHECKIN\s*=")
+    found = [name for name, text in sources("domain/health.py") if rule.search(text)]
+    assert found == [], found

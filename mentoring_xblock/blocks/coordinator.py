@@ -154,16 +154,10 @@ class CoordinatorMixin:
     def nudge(self, data, suffix=""):
         """Email pairs a reminder: ``{"match_ids": [..]}`` or ``{"at_risk": true}``, with an optional note."""
         data = _object(data)
-        program = self.program()
-        match_ids = data.get("match_ids")
-        if data.get("at_risk") is True:
-            match_ids = coordinator_selectors.at_risk_match_ids(program)  # every page, not the one shown
-            if not match_ids:
-                return {"nudged": 0}
-            matches = coordination.nudge(program, self.identity(), match_ids, data.get("note", ""),
-                                         limit=coordination.MAX_NUDGE_ALL)
+        if data.get("at_risk") is True:  # every page, not the one shown
+            matches = coordination.nudge_at_risk(self.program(), self.identity(), data.get("note", ""))
         else:
-            matches = coordination.nudge(program, self.identity(), match_ids, data.get("note", ""))
+            matches = coordination.nudge(self.program(), self.identity(), data.get("match_ids"), data.get("note", ""))
         self.runtime.publish(self, "edx.mentoring.match.nudged", {"program": self.program_slug,
                                                                   "count": len(matches)})
         return {"nudged": len(matches)}

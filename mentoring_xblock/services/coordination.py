@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from .. import policy
 from ..conf import setting
+from ..domain import health
 from ..domain.activity import record_event
 from ..domain.pairs import lock_open_matches
 from ..errors import ConfigurationError, Conflict, NotFound, ValidationError
@@ -126,6 +127,15 @@ def nudge(program, identity, match_ids, note="", limit=None):
                 notify(program, person, "nudge", **pair_names(match), note=text)
             record_event(program, identity.user_id, "match.nudged", match, match=match, reason=note)
     return matches
+
+
+def nudge_at_risk(program, identity, note=""):
+    """Nudge every active pair at risk, on every page (up to ``MAX_NUDGE_ALL``); returns the pairs nudged."""
+    policy.require("coordinate", identity)
+    match_ids = health.at_risk_match_ids(program)
+    if not match_ids:
+        return []
+    return nudge(program, identity, match_ids, note, limit=MAX_NUDGE_ALL)
 
 
 def save_settings(program, identity, changes):
