@@ -17,7 +17,7 @@ from mentoring_xblock.services.participants import join_program, save_profile
 
 from .harness import HandlerResult, block_as, call, make_user, parse_olx
 
-pytestmark = [pytest.mark.mysql, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.mysql, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 ROUNDS = 5
 
 

@@ -430,6 +430,7 @@ def test_export_neutralises_formulas_and_unknown_kind(program_usage, cohort):
 
 # ---- scale ---------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("tab", ["overview", "participants", "matching", "health", "audit"])
 def test_cockpit_queries_do_not_grow_with_the_program(program_usage, program, people, tab):

@@ -19,6 +19,7 @@ from mentoring_xblock import policy
 from .test_permissions import ALL_HANDLERS, case
 from .trust import GET_HANDLERS, build_world, call, snapshot
 
+pytestmark = pytest.mark.slow  # hypothesis for every handler: the full run (`make test`), not `make test-quick`
 EXAMPLES = int(os.environ.get("MENTORING_FUZZ_EXAMPLES", "20"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=False,
                 suppress_health_check=list(HealthCheck))

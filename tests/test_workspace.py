@@ -656,6 +656,7 @@ def grow(program, match, rounds):
         service.add_resource(program, who, match.pk, {"title": "r", "url": "https://example.com"})
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("person", ["mentee", "coordinator"])
 def test_view_queries_do_not_grow_with_the_workspace(program_usage, program, pairs, person):
