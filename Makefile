@@ -14,7 +14,7 @@ TOX = $(if $(PYTHON311),PYTHON311="$(PYTHON311)") $(if $(PYTHON312),PYTHON312="$
 # The combinations `make test-matrix` runs: contract tests and the smoke set ([smoke] in tox.ini).
 MATRIX = py311-xblock5,py312-xblock5,py311-xblock6
 
-.PHONY: demo demo-reset test test-matrix test-mariadb quality ci clean check-python check-python311 \
+.PHONY: demo demo-reset test test-quick test-matrix test-mariadb quality ci clean check-python check-python311 \
 	extract_translations dummy_translations compile_translations check_translations
 
 check-python:
@@ -43,6 +43,11 @@ demo: $(DEMO)/.installed  ## migrate SQLite, seed the leadership program and ser
 
 test: $(TOOLS)/bin/tox  ## the whole suite on SQLite (browser tests included) with coverage: Python 3.12, XBlock 6
 	$(TOX) -e py312-xblock6
+
+# The everyday run: the py312-xblock6 env without browser and slow tests (tox.ini's markers) and without coverage.
+# CI runs `make test`, which deselects nothing.
+test-quick: $(TOOLS)/bin/tox  ## the everyday run: the suite without browser and slow tests (a couple of minutes)
+	$(TOX) -e py312-xblock6 -- -m "not slow and not browser" --no-cov
 
 test-matrix: $(TOOLS)/bin/tox | check-python311  ## contract tests + smoke set on Python 3.11/3.12 x XBlock 5.2/6 (the other three)
 	$(TOX) -e $(MATRIX)

@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from mentoring_xblock.assessment_config import COMPETENCY_PROMPTS
 from mentoring_xblock.models import AssessmentResponse, Goal, Match, Participant
-from mentoring_xblock.services import mentorship
 
+from . import factories
+from .factories import participant
 from .harness import block_as, call, make_user, parse_olx, render
 
 ROLES = ("anonymous", "learner", "mentee", "mentor", "coordinator")
@@ -19,10 +20,6 @@ def assessment(kind, **attrs):
     return parse_olx(f'<mentoring_assessment program="leadership" kind="{kind}"{extra}/>')
 
 
-def participant(program, name):
-    return Participant.objects.get(program=program, username=name)
-
-
 def add_mentee(program, name):
     user = make_user(name)
     return Participant.objects.create(program=program, user_id=user.pk, username=name, is_mentee=True,
@@ -32,7 +29,7 @@ def add_mentee(program, name):
 def pair(program, mentor="mentor", mentee="mentee", days_ago=0):
     mentor_row, mentee_row = participant(program, mentor), participant(program, mentee)
     Participant.objects.filter(pk=mentor_row.pk).update(capacity=20)
-    match = mentorship.open_match(program, mentor_row, mentee_row, Match.Origin.COORDINATOR, Match.State.ACTIVE, None)
+    match = factories.pair(program, mentee_row.username, mentor_row.username)
     if days_ago:
         Match.objects.filter(pk=match.pk).update(started_at=timezone.now() - datetime.timedelta(days=days_ago))
     return match

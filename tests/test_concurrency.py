@@ -15,9 +15,10 @@ from mentoring_xblock.models import Match, MatchingRun, MentorshipRequest, Parti
 from mentoring_xblock.services import matching_runs, mentorship
 from mentoring_xblock.services.participants import join_program, save_profile
 
+from .factories import add_person, identity
 from .harness import HandlerResult, block_as, call, make_user, parse_olx
 
-pytestmark = [pytest.mark.mysql, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.mysql, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 ROUNDS = 5
 
 
@@ -54,18 +55,12 @@ def race(*functions):
 def setup_program(mentees=6, mentors=2, tag="r", usage=None):
     usage = usage or parse_olx(program_olx(slug=f"race-{tag}"))
     program = block_as(usage, "anonymous").program()
-    staff = make_user("coordinator", staff=True)
-    people = {"staff": Identity(staff.pk, staff.username, True, True)}
+    people = {"staff": identity("coordinator", staff=True)}
     for person in demo_people(mentees=mentees, mentors=mentors, seed=3):
-        user = make_user(f"{person['username']}_{tag}")
-        identity = Identity(user.pk, user.username, False, True)
-        participant = join_program(program, identity, person["role"])
-        save_profile(program, identity, dict(person["profile"], languages=["en"]))
-        if person["role"] == "mentor":
-            Participant.objects.filter(pk=participant.pk).update(mentor_status="approved", capacity=1,
-                                                                 exclusion_groups=[])
-        Participant.objects.filter(pk=participant.pk).update(exclusion_groups=[])
-        people[user.username] = identity
+        name = f"{person['username']}_{tag}"
+        add_person(program, name, person["role"], capacity=1, profile=dict(person["profile"], languages=["en"]),
+                   exclusion_groups=[])
+        people[name] = identity(name)
     return program, people
 
 

@@ -6,10 +6,9 @@ import pytest
 from webob import Request
 
 from mentoring_xblock.demo import demo_people
-from mentoring_xblock.identity import Identity
 from mentoring_xblock.models import ActivityEvent, Match, MatchingRun, Notification, Participant, RunProposal
-from mentoring_xblock.services.participants import join_program, save_profile
 
+from .factories import add_person, participant
 from .harness import block_as, call, make_user, render
 
 ROLES = ("anonymous", "learner", "mentee", "mentor", "coordinator")
@@ -19,16 +18,7 @@ STAFF_ONLY = {"anonymous": 401, "learner": 403, "mentee": 403, "mentor": 403, "c
 def seed(program, mentees=12, mentors=4, suffix=""):
     """Demo people with complete profiles; mentors approved."""
     for person in demo_people(mentees=mentees, mentors=mentors, seed=11):
-        user = make_user(person["username"] + suffix)
-        identity = Identity(user.pk, user.username, False, True)
-        participant = join_program(program, identity, person["role"])
-        save_profile(program, identity, person["profile"])
-        if person["role"] == "mentor":
-            Participant.objects.filter(pk=participant.pk).update(mentor_status="approved")
-
-
-def participant(program, name):
-    return Participant.objects.get(program=program, username=name)
+        add_person(program, person["username"] + suffix, person["role"], capacity=None, profile=person["profile"])
 
 
 @pytest.fixture
@@ -430,6 +420,7 @@ def test_export_neutralises_formulas_and_unknown_kind(program_usage, cohort):
 
 # ---- scale ---------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("tab", ["overview", "participants", "matching", "health", "audit"])
 def test_cockpit_queries_do_not_grow_with_the_program(program_usage, program, people, tab):

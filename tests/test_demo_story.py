@@ -17,6 +17,7 @@ from mentoring_xblock.models import (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_story_has_pairs_at_every_stage_and_seeds_once(mailoutbox):
     call_command("mentoring_seed_demo", scratch=True)
@@ -48,6 +49,7 @@ def test_the_story_has_pairs_at_every_stage_and_seeds_once(mailoutbox):
     assert {username for username, _what in WHO_TO_TRY} <= names
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_story_answers_belong_to_the_demo_assessment_blocks():
     """The usage ids the story writes under are the ones the workbench gives the demo's assessment scenarios."""

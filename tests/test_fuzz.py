@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from .test_permissions import ALL_HANDLERS, DECLARED, case
 from .trust import GET_HANDLERS, build_world, call, snapshot
 
+pytestmark = pytest.mark.slow  # hypothesis for every handler: the full run (`make test`), not `make test-quick`
 EXAMPLES = int(os.environ.get("MENTORING_FUZZ_EXAMPLES", "20"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=False,
                 suppress_health_check=list(HealthCheck))

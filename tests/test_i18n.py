@@ -16,12 +16,11 @@ from django.utils import formats, timezone, translation
 from django.utils.dateformat import format as date_format
 
 from mentoring_xblock.demo import demo_people
-from mentoring_xblock.identity import Identity
-from mentoring_xblock.models import Match, Meeting, Participant
-from mentoring_xblock.services import mentorship
+from mentoring_xblock.models import Meeting, Participant
 from mentoring_xblock.services import workspace as workspace_service
 
-from .harness import block_as, call, make_user, parse_olx, render
+from .factories import WORKSPACE_ITEMS, add_person, identity, pair, participant, workspace_items
+from .harness import block_as, call, parse_olx, render
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
@@ -112,48 +111,12 @@ class Findings(list):
 
 # ---- building the states ---------------------------------------------------------------------------
 
-def identity(name, staff=False):
-    user = make_user(name, staff=staff)
-    return Identity(user.pk, user.username, staff, True)
-
-
-def participant(program, name):
-    return Participant.objects.get(program=program, username=name)
-
-
-def add_person(program, name, role):
-    from mentoring_xblock.services.participants import join_program, save_profile
-    join_program(program, identity(name), role)
-    profile = dict(demo_people(mentees=int(role == "mentee"), mentors=int(role == "mentor"))[0]["profile"])
-    save_profile(program, identity(name), profile)
-    if role == "mentor":
-        Participant.objects.filter(program=program, username=name).update(mentor_status="approved", capacity=5)
-    return participant(program, name)
-
-
-def open_pair(program, mentee, mentor):
-    from django.db import transaction
-    with transaction.atomic():
-        return mentorship.open_match(program, participant(program, mentor), participant(program, mentee),
-                                     Match.Origin.COORDINATOR, Match.State.ACTIVE, None)
-
-
 def seed_workspace(program, match, author):
-    """One of each workspace item, written through the services."""
-    who = identity(author)
-    future = (timezone.now() + datetime.timedelta(days=3)).replace(microsecond=0)
+    """One of each workspace item, written through the services (two meetings, one of them past)."""
+    workspace_items(program, match, author, message={"body": "Hello there"})
+    meeting = workspace_service.schedule_meeting(program, identity(author), match.pk, WORKSPACE_ITEMS["meeting"])
     past = (timezone.now() - datetime.timedelta(days=3)).replace(microsecond=0)
-    workspace_service.save_agreement(program, who, match.pk, {"version": 0, "expectations": "Weekly check-ins"})
-    goal = workspace_service.create_goal(program, who, match.pk, {"title": "Delegate more",
-                                                                   "specific": "Hand over reports"})
-    workspace_service.create_action(program, who, match.pk, {"title": "List tasks", "owner": "mentee",
-                                                             "goal_id": goal.pk})
-    for _ in range(2):
-        meeting = workspace_service.schedule_meeting(program, who, match.pk, {
-            "starts_at": future.isoformat(), "duration_minutes": 45, "location": "Room 4", "agenda": "Kick-off"})
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=past)  # one past meeting too
-    workspace_service.post_message(program, who, match.pk, {"body": "Hello there"})
-    workspace_service.add_resource(program, who, match.pk, {"title": "Guide", "url": "https://example.com/guide"})
 
 
 USER_TEXT = ["Weekly check-ins", "Delegate more", "Hand over reports", "List tasks", "Room 4", "Kick-off",
@@ -193,7 +156,7 @@ def test_program_views_in_eo(program_usage, program, people, eo):
         html_text, _queries = render(program_usage, person)
         found.check(html_text, data, f"the program as {person}")
     # A mentee with suggestions asks the mentor; the mentor sees the request.
-    add_person(program, "mentor2", "mentor")
+    add_person(program, "mentor2", "mentor", capacity=5)
     result = call(program_usage, "mentee", "request_mentor",
                   {"mentor_id": participant(program, "mentor").pk, "message": "Please mentor me"})
     assert result.status == 200, result.body
@@ -213,7 +176,7 @@ def test_coordinator_tabs_and_workspace_in_eo(program_usage, program, people, eo
     found = Findings()
     add_person(program, "mentee2", "mentee")
     add_person(program, "mentee3", "mentee")
-    match = open_pair(program, "mentee", "mentor")
+    match = pair(program, "mentee", "mentor")
     seed_workspace(program, match, "mentee")
     data = user_data(program)
     run = call(program_usage, "coordinator", "start_run", {})
@@ -241,7 +204,7 @@ def test_assessment_views_in_eo(program, people, kind, eo):
     for person in ("anonymous", "learner", "mentee", "mentor", "coordinator"):
         html_text, _queries = render(usage, person)
         found.check(html_text, data, f"the {kind} assessment as {person} (no pair)")
-    open_pair(program, "mentee", "mentor")
+    pair(program, "mentee", "mentor")
     for person in ("mentee", "mentor", "coordinator"):
         html_text, _queries = render(usage, person)
         found.check(html_text, data, f"the {kind} assessment as {person}")

@@ -5,17 +5,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from mentoring_xblock.identity import Identity
 from mentoring_xblock.models import ActivityEvent, Match, MentorshipRequest, Notification, Participant
-from mentoring_xblock.services import mentorship
 
+from .factories import add_person, pair, participant, profile_for
 from .harness import call, make_user, render
 
 ROLES = ("anonymous", "learner", "mentee", "mentor", "coordinator")
-
-
-def participant(program, name):
-    return Participant.objects.get(program=program, username=name)
 
 
 def snapshot(program):
@@ -29,15 +24,7 @@ def snapshot(program):
 
 
 def second_mentor(program, name="mentor2", capacity=1):
-    from mentoring_xblock.demo import demo_people
-    from mentoring_xblock.services.participants import join_program, save_profile
-    user = make_user(name)
-    identity = Identity(user.pk, user.username, False, True)
-    join_program(program, identity, "mentor")
-    profile = dict(demo_people(mentees=0, mentors=1)[0]["profile"], capacity=capacity)
-    save_profile(program, identity, profile)
-    Participant.objects.filter(program=program, username=name).update(mentor_status="approved")
-    return participant(program, name)
+    return add_person(program, name, "mentor", capacity=None, profile=profile_for("mentor", capacity=capacity))
 
 
 def ask(usage, program, mentee="mentee", mentor="mentor", message="Hello!"):
@@ -357,12 +344,8 @@ def test_join_queue_for_every_role(program_usage, program, people, person, statu
 
 
 def propose(program, mentee="mentee", mentor="mentor"):
-    from django.db import transaction
-    with transaction.atomic():
-        return mentorship.open_match(program, participant(program, mentor), participant(program, mentee),
-                                     Match.Origin.RUN, Match.State.PROPOSED, None, score=0.5,
-                                     explanation=[{"code": "shared_language", "params": {"languages": ["es"]},
-                                                   "share": 1.0}])
+    return pair(program, mentee, mentor, Match.Origin.RUN, Match.State.PROPOSED, score=0.5,
+                explanation=[{"code": "shared_language", "params": {"languages": ["es"]}, "share": 1.0}])
 
 
 @pytest.mark.django_db

@@ -95,6 +95,7 @@ def _program_with(section, child, count):
     return etree.tostring(node, encoding="unicode")
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("section, child, limit", [
     ("questions", '<question id="q" kind="text"><label>Q</label></question>', MAX_QUESTIONS),

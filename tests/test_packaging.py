@@ -63,6 +63,7 @@ def wheel(tmp_path_factory):
     return next(out.glob("mentoring_xblock-*.whl"))
 
 
+@pytest.mark.slow
 def test_wheel_carries_static_templates_and_translations_inside_the_package(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     for expected in ("mentoring_xblock/static/js/program.js", "mentoring_xblock/static/css/mentoring.css",
@@ -72,6 +73,7 @@ def test_wheel_carries_static_templates_and_translations_inside_the_package(whee
     assert not any(name.startswith(("tests/", "static/", "templates/")) for name in names)
 
 
+@pytest.mark.slow
 def test_installed_wheel_renders_both_blocks(wheel, tmp_path):
     """Install the wheel into a fresh venv (dependencies borrowed from this one) and render both blocks there."""
     venv = tmp_path / "venv"

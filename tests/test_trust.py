@@ -315,6 +315,7 @@ DURABILITY = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(DURABILITY))
 def test_a_crash_in_the_middle_leaves_no_half_state(world, monkeypatch, name):

@@ -2,12 +2,9 @@
 import datetime
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 from webob import Request
 
-from mentoring_xblock.demo import demo_people
-from mentoring_xblock.identity import Identity
 from mentoring_xblock.models import (
     ActionItem,
     ActivityEvent,
@@ -22,36 +19,11 @@ from mentoring_xblock.models import (
 )
 from mentoring_xblock.services import mentorship
 from mentoring_xblock.services import workspace as service
-from mentoring_xblock.services.participants import join_program, save_profile
 
-from .harness import block_as, call, make_user
+from .factories import FUTURE, add_person, identity, pair, workspace_items
+from .harness import block_as, call
 
-FUTURE = (timezone.now() + datetime.timedelta(days=3)).replace(microsecond=0)
 NOT_FOUND = "There is no such mentoring workspace."
-
-
-def identity(name, staff=False):
-    user = make_user(name, staff=staff)
-    return Identity(user.pk, user.username, staff, True)
-
-
-def add_person(program, name, role, time_zone=None):
-    join_program(program, identity(name), role)
-    is_mentee = role == "mentee"
-    profile = dict(demo_people(mentees=int(is_mentee), mentors=int(not is_mentee))[0]["profile"])
-    if time_zone:
-        profile["time_zone"] = time_zone
-    save_profile(program, identity(name), profile)
-    if role == "mentor":
-        Participant.objects.filter(program=program, username=name).update(mentor_status="approved", capacity=3)
-    return Participant.objects.get(program=program, username=name)
-
-
-def pair(program, mentee, mentor):
-    with transaction.atomic():
-        return mentorship.open_match(program, Participant.objects.get(program=program, username=mentor),
-                                     Participant.objects.get(program=program, username=mentee),
-                                     Match.Origin.COORDINATOR, Match.State.ACTIVE, None)
 
 
 @pytest.fixture
@@ -69,18 +41,7 @@ def pairs(program, people):
 
 def seed(program, match, author="mentee"):
     """One of each item in ``match``, written through the services by ``author``."""
-    who = identity(author)
-    agreement = service.save_agreement(program, who, match.pk, {"version": 0, "expectations": "Weekly check-ins"})
-    goal = service.create_goal(program, who, match.pk, {"title": "Delegate more", "specific": "Hand over reports"})
-    action = service.create_action(program, who, match.pk, {"title": "List tasks", "owner": "mentee",
-                                                              "goal_id": goal.pk})
-    meeting = service.schedule_meeting(program, who, match.pk, {"starts_at": FUTURE.isoformat(),
-                                                                "duration_minutes": 45, "location": "Room 4",
-                                                                "agenda": "Kick-off"})
-    message = service.post_message(program, who, match.pk, {"body": "Hello **there**"})
-    resource = service.add_resource(program, who, match.pk, {"title": "Guide", "url": "https://example.com/guide"})
-    return {"agreement": agreement, "goal": goal, "action": action, "meeting": meeting, "message": message,
-            "resource": resource}
+    return workspace_items(program, match, author)
 
 
 def snapshot(match):
@@ -656,6 +617,7 @@ def grow(program, match, rounds):
         service.add_resource(program, who, match.pk, {"title": "r", "url": "https://example.com"})
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("person", ["mentee", "coordinator"])
 def test_view_queries_do_not_grow_with_the_workspace(program_usage, program, pairs, person):

@@ -92,6 +92,7 @@ BAD = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("data, raw, message", [b[1:] for b in BAD], ids=[b[0] for b in BAD])
 def test_bad_input_exits_2_with_one_line(tmp_path, data, raw, message):
     proc = run(tmp_path, data, raw=raw)

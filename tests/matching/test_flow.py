@@ -57,6 +57,7 @@ def _solve(n, pairs, benefit, capacity, unmatched, bands):
     return result, total
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(networks())
 def test_band_zero_is_exact_and_certified(network):
@@ -67,6 +68,7 @@ def test_band_zero_is_exact_and_certified(network):
     assert total == best_total(n, pairs, benefit, capacity, unmatched)[0]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(networks(), st.sampled_from([(512, 64, 8), (300, 0), (2000, 100)]))
 def test_cost_scaling_stays_within_its_certificate(network, bands):

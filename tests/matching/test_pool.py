@@ -47,6 +47,7 @@ def cohorts(draw):
     return mentee, mentors, config, forbidden
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(cohorts(), st.integers(1, 6))
 def test_pool_matches_the_one_shot_engine(cohort, n):
