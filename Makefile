@@ -55,7 +55,7 @@ test-matrix: $(TOOLS)/bin/tox | check-python311  ## contract tests + smoke set o
 test-mariadb: $(TOOLS)/bin/tox  ## the same suite (without browser tests) on the MariaDB at 127.0.0.1:3306
 	$(TOX) -e mariadb
 
-quality: $(TOOLS)/bin/tox  ## ruff and the layer contracts (tox -e quality), then eslint on the blocks' JavaScript
+quality: $(TOOLS)/bin/tox  ## ruff, the layer contracts and pylint (tox -e quality), then eslint on the blocks' JavaScript
 	$(TOX) -e quality
 	npm ci --no-audit --no-fund --silent
 	npx --no-install eslint mentoring_xblock/static/js/*.js

@@ -28,7 +28,7 @@ class MentoringXBlockConfig(AppConfig):
 
         Nothing is connected outside the platform.
         """
-        # pylint: disable=import-outside-toplevel,unused-import  (models are ready only now)
-        from . import receivers, tasks  # noqa: F401  (tasks: registers the Celery tasks the services queue by name)
+        # Models are ready only now; importing tasks registers the Celery tasks the services queue by name.
+        from . import receivers, tasks  # noqa: F401  # pylint: disable=import-outside-toplevel,unused-import
         receivers.connect_retirement_signal()
         receivers.connect_course_published_signal()

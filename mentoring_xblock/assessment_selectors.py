@@ -9,6 +9,7 @@ from . import policy
 from .domain import assessments as service
 from .domain.people import MENTOR, role_in_program
 from .models import AssessmentResponse, Participant
+from .reference import translated
 
 CHART_WIDTH = 360
 BAR_SPACE = 250
@@ -116,7 +117,8 @@ def _coordinator_summary(assessment, identity):
     for state in AssessmentResponse.objects.filter(usage_key=assessment.usage_key).values_list("state", flat=True):
         counts[state] = counts.get(state, 0) + 1
     rates = service.response_rates(assessment.program, identity)
-    return {"block": counts, "rates": [dict(row, kind_label=_(service.KIND_LABELS[row["kind"]])) for row in rates]}
+    return {"block": counts,
+            "rates": [dict(row, kind_label=translated(service.KIND_LABELS[row["kind"]])) for row in rates]}
 
 
 def assessment_view_state(assessment, identity, now=None):

@@ -19,7 +19,7 @@ def meeting_uid(meeting, match, host):
     return f"mentoring-meeting-{meeting.pk}-{digest}@{host}"
 
 
-def meeting_calendar(meeting, match, side, show_private, course_title="", host=""):
+def meeting_calendar(meeting, match, show_private, host=""):
     """The .ics text of one meeting (an iCalendar VEVENT in UTC)."""
     calendar = Calendar()
     calendar.add("prodid", "-//mentoring_xblock//Mentoring workspace//EN")

@@ -94,7 +94,7 @@ def course_published_signal():
 
 def program_blocks(course_key):
     """The published ``mentoring_program`` blocks of a course, from the platform's modulestore."""
-    from xmodule.modulestore.django import modulestore  # pylint: disable=import-outside-toplevel
+    from xmodule.modulestore.django import modulestore  # pylint: disable=import-outside-toplevel,import-error
     return modulestore().get_items(course_key, qualifiers={"category": "mentoring_program"})
 
 

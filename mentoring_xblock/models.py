@@ -73,6 +73,8 @@ class Participant(TimeStamped):
         REMOVED = "removed", _("Removed by a coordinator")
 
     class MentorStatus(models.TextChoices):
+        """Where a mentor's application stands ("" for people who are not mentors)."""
+
         NONE = "", _("Not a mentor")
         PENDING = "pending", _("Waiting for approval")
         APPROVED = "approved", _("Approved")
@@ -187,6 +189,8 @@ class MentorshipRequest(TimeStamped):
     """
 
     class State(models.TextChoices):
+        """Where a request stands."""
+
         REQUESTED = "requested", _("Waiting for an answer")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
@@ -241,6 +245,8 @@ class MatchingRun(TimeStamped):
     """
 
     class State(models.TextChoices):
+        """Where a matching run stands."""
+
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DRAFT = "draft", _("Draft")

@@ -3,8 +3,8 @@ import datetime
 import functools
 import zoneinfo
 
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 # ISO 639-1 codes of the languages a profile can list, with translatable names.
 LANGUAGES = {
@@ -75,3 +75,8 @@ def _offset_at_hour(name, hour):
 def language_name(code):
     """The translated name of a language code (the code itself if unknown)."""
     return str(LANGUAGES.get(code, code))
+
+
+def translated(marked):
+    """A msgid marked with ``gettext_noop`` where it is defined, in the active language."""
+    return gettext(marked)  # pylint: disable=translation-of-non-string  # marked (and extracted) where defined

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 from .domain import access, limits
 from .domain.agreements import agreement_template
 from .models import ActionItem, ActivityEvent, Agreement, Goal, Match, Meeting, Message, Reflection, Resource
-from .reference import is_time_zone
+from .reference import is_time_zone, translated
 from .validation import is_whole
 
 MESSAGES_PER_PAGE = 20
@@ -262,7 +262,8 @@ def workspace_view_state(program, identity, match_id, page=1, past_page=1, now=N
     reflections = [{"author": name_of(r.author_id), "mine": r.author_id == identity.user_id,
                     "text": r.text if show_private else "", "created": r.created}
                    for r in Reflection.objects.filter(match=match).order_by("created")]
-    activity = [{"text": _(ACTIVITY_SENTENCES.get(e.verb, ACTIVITY_FALLBACK)).format(actor=name_of(e.actor_id)),
+    activity = [{"text": translated(ACTIVITY_SENTENCES.get(e.verb, ACTIVITY_FALLBACK)).format(
+                     actor=name_of(e.actor_id)),
                  "created": e.created, "created_text": shown_time(e.created, viewer_zone)}
                 for e in ActivityEvent.objects.filter(match=match).exclude(verb__in=HIDDEN_FROM_ACTIVITY)
                 .order_by("-created", "-pk")[:ACTIVITY_SHOWN]]

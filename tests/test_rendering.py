@@ -129,3 +129,18 @@ def test_the_forms_accept_what_the_services_accept(program_usage, program, peopl
     fits = call(program_usage, "mentee", "request_mentor",
                 {"mentor_id": mentor_id, "message": "x" * mentorship.MAX_REQUEST_MESSAGE})
     assert fits.status == 200, fits.body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person, cockpit, workspace", [
+    ("anonymous", False, False), ("learner", False, False), ("mentee", False, True), ("mentor", False, True),
+    ("coordinator", True, True)])
+def test_learners_load_no_coordinator_code(program_usage, people, person, cockpit, workspace):
+    """The cockpit's script reaches the course team only; the workspace's, people who can have a pair."""
+    from .harness import block_as
+    fragment = block_as(program_usage, people[person]).render("student_view", {})
+    scripts = "\n".join(resource.data for resource in fragment.resources
+                        if resource.mimetype == "application/javascript")
+    assert ("global.MentoringCoordinator = " in scripts) == cockpit  # where coordinator.js defines itself
+    assert ("global.MentoringWorkspace = " in scripts) == workspace
+    assert "MentoringProgramBlock" in scripts  # every viewer's page runs the program view's own script

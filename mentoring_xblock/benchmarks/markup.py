@@ -64,7 +64,7 @@ def families():
 
 def search(examples):
     """A hypothesis search for the input slowest per character."""
-    try:
+    try:  # pylint: disable=import-outside-toplevel  # hypothesis is a test tool, not a run-time dependency
         from hypothesis import HealthCheck, given, target
         from hypothesis import settings as hypothesis_settings
         from hypothesis import strategies as st
@@ -83,7 +83,7 @@ def search(examples):
         if per_char > slowest["per_char"]:
             slowest.update(per_char=per_char, text=text)
 
-    probe()
+    probe()  # pylint: disable=no-value-for-parameter  # hypothesis's @given supplies the text
     text = slowest["text"]
     print(f"random search, {examples} inputs of 200-2,000 pieces (hypothesis, targeting time per character): "
           f"slowest {slowest['per_char'] * 1e6:.1f} us/char ({len(text)} characters: {text[:40]!r}...); "

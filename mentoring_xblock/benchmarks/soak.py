@@ -152,13 +152,14 @@ class Server:
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", self.port)) == 0:
                 raise SetupError(f"something already listens on 127.0.0.1:{self.port}; choose another --port")
-        import gunicorn.config  # pylint: disable=import-outside-toplevel
+        import gunicorn.config  # pylint: disable=import-outside-toplevel,import-error  # the soak bench only
         command = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind",
                    f"127.0.0.1:{self.port}", "--timeout", "120", "--graceful-timeout", "30"]
         if any(s.name == "control_socket_disable" for s in gunicorn.config.KNOWN_SETTINGS):
             command.append("--no-control-socket")  # gunicorn >= 25 opens one in ~/.gunicorn otherwise
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen([*command, WSGI_FACTORY], env=self.env, stdout=log,
+            self.process = subprocess.Popen(  # pylint: disable=consider-using-with  # runs until stop()
+                [*command, WSGI_FACTORY], env=self.env, stdout=log,
                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                             start_new_session=True)
         deadline = time.monotonic() + timeout

@@ -30,6 +30,7 @@ from ..demo import DEMO_SLUG
 from ..domain import assessments as rules
 from ..errors import ConfigurationError, ValidationError
 from ..identity import STUDIO_PERMISSIONS_SERVICE
+from ..reference import translated
 from ..services import assessments as service
 from ..services.programs import get_or_create_program
 from ..spreadsheets import to_csv
@@ -89,7 +90,7 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
     icon_class = "problem"
     i18n_js_namespace = I18N_JS_NAMESPACE  # window.MentoringXBlockI18N: the JavaScript catalog
 
-    def program(self):
+    def load_program(self):
         """The Program row; its configuration is authored on the program block, never here."""
         return get_or_create_program(self.course_key(), self.program_slug)
 
@@ -109,7 +110,7 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
     def _context(self, definition=None):
         definition = definition or self.clean_definition()
         return {"display_name": self.display_name, "program_slug": self.program_slug, "definition": definition,
-                "kind_label": _(KIND_LABELS[definition["kind"]]), "dom_id": self.dom_id()}
+                "kind_label": translated(KIND_LABELS[definition["kind"]]), "dom_id": self.dom_id()}
 
     # ---- views ---------------------------------------------------------------------------------
 
@@ -130,7 +131,7 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
     def author_view(self, context=None):
         """Studio preview: the kind, weight and items."""
         context = self._context()
-        context["grading_label"] = _(GRADING_LABELS[context["definition"]["grading"]])
+        context["grading_label"] = translated(GRADING_LABELS[context["definition"]["grading"]])
         return self.fragment("templates/assessment_author.html", dict(context, author=True),
                              css=("css/mentoring.css", "css/assessment.css"))
 
@@ -139,8 +140,8 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
         definition = self.clean_definition()
         return self.fragment("templates/assessment_studio.html", {
             "display_name": self.display_name, "program_slug": self.program_slug, "definition": definition,
-            "kinds": [(kind, _(KIND_LABELS[kind])) for kind in KINDS],
-            "gradings": [(value, _(GRADING_LABELS[value]),
+            "kinds": [(kind, translated(KIND_LABELS[kind])) for kind in KINDS],
+            "gradings": [(value, translated(GRADING_LABELS[value]),
                           " ".join(kind for kind in KINDS if value in ALLOWED_GRADINGS[kind])) for value in GRADINGS],
             "about_others": " ".join(SHARED_BY_DEFAULT),
             "items_json": json.dumps(definition["items"], indent=2),
@@ -226,7 +227,7 @@ class MentoringAssessmentBlock(MentoringBlockMixin, ScorableXBlockMixin, XBlock)
 
     # The LMS's instructor task must be submitted outside a transaction.
     @json_handler("coordinate", atomic=False)
-    def rescore_all(self, data, suffix=""):
+    def rescore_all(self, _data, suffix=""):
         """A coordinator has the LMS rescore every respondent (after the weight changed): one platform task."""
         return service.queue_rescore(self.assessment(), self.identity())
 

@@ -18,7 +18,6 @@ from .. import compat, olx, policy
 from ..errors import MentoringError, ValidationError
 from ..identity import author_identity_for_block, identity_for_block
 from ..models import Participant
-from ..services.programs import program_for
 from ..validation import DISPLAY_NAME_MAX, MAX_ID, is_whole
 
 log = logging.getLogger(__name__)
@@ -233,10 +232,6 @@ class MentoringBlockMixin:
         """The course holding this block."""
         return compat.course_key_for(self)
 
-    def program_config(self):
-        """The authored program configuration this block works with (overridden per block)."""
-        raise NotImplementedError
-
     _gate_program = None
 
     def program(self):
@@ -246,7 +241,11 @@ class MentoringBlockMixin:
         """
         if self._gate_program is not None:
             return self._gate_program
-        return program_for(self.course_key(), self.program_slug, self.program_config(), self.display_name)
+        return self.load_program()
+
+    def load_program(self):
+        """The Program row as this kind of block reads it (each block says how)."""
+        raise NotImplementedError
 
     def dom_id(self):
         """A prefix for element ids that is unique per block on a page."""

@@ -169,7 +169,7 @@ class CoordinatorMixin:
         return {"saved": True, "overridden": sorted(program.settings_overrides)}
 
     @json_handler("coordinate")
-    def reset_settings(self, data, suffix=""):
+    def reset_settings(self, _data, suffix=""):
         """Go back to the settings authored in Studio."""
         coordination.reset_settings(self.program(), self.identity())
         return {"saved": True, "overridden": []}

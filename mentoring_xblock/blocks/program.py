@@ -16,11 +16,25 @@ from ..program_config import clean_config
 from ..selectors import form_choices, program_view_state
 from ..services import mentorship, notifications, participants
 from ..services.participation import participation
-from ..services.programs import save_snapshot
+from ..services.programs import program_for, save_snapshot
 from ..validation import json_object as _object
 from .base import I18N_JS_NAMESPACE, MentoringBlockMixin, json_handler
 from .coordinator import CoordinatorMixin
 from .workspace import WorkspaceMixin
+
+
+def view_scripts(role, is_coordinator):
+    """The JavaScript a viewer's page needs.
+
+    The cockpit's only for the course team; the workspace's only for people who can have a pair (mentees,
+    mentors) and for the course team, who open pairs' workspaces.
+    """
+    scripts = ["js/mentoring.js"]
+    if is_coordinator:
+        scripts.append("js/coordinator.js")
+    if role or is_coordinator:
+        scripts.append("js/workspace.js")
+    return (*scripts, "js/program.js")
 
 
 @XBlock.needs("user")
@@ -90,6 +104,10 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
         """The authored configuration, completed with defaults and validated."""
         return clean_config(self.config)
 
+    def load_program(self):
+        """The Program row for this block's name with this block's authored configuration (nothing written)."""
+        return program_for(self.course_key(), self.program_slug, self.program_config(), self.display_name)
+
     # ---- views ---------------------------------------------------------------------------------
 
     def student_view(self, context=None):
@@ -110,7 +128,7 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
         return self.fragment(
             "templates/program.html", state, js_class="MentoringProgramBlock",
             js_init_args={"role": state["role"]},
-            js=("js/mentoring.js", "js/coordinator.js", "js/workspace.js", "js/program.js"),
+            js=view_scripts(state["role"], state["is_coordinator"]),
             css=("css/mentoring.css", "css/workspace.css"),
         )
 
@@ -139,7 +157,7 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
     # ---- handlers ------------------------------------------------------------------------------
 
     @json_handler("view_program")
-    def state(self, data, suffix=""):
+    def state(self, _data, suffix=""):
         """The viewer's current program state (used to refresh the view)."""
         state = program_view_state(self.program(), self.identity())
         return {
@@ -238,7 +256,7 @@ class MentoringProgramBlock(CoordinatorMixin, WorkspaceMixin, MentoringBlockMixi
         return {"left": True}
 
     @json_handler("read_notifications")
-    def mark_read(self, data, suffix=""):
+    def mark_read(self, _data, suffix=""):
         """The caller has seen their notifications."""
         count = notifications.mark_read_for(self.program(), self.identity())
         return {"marked": count}

@@ -70,7 +70,7 @@ class WorkspaceMixin:
         program = self.program()
         match, side, meeting = service.meeting_for_calendar(program, self.identity(), match_id, meeting_id)
         show_private = access.reads_pair_content(side, program.configuration)
-        response = Response(meeting_calendar(meeting, match, side, show_private, host=request.host),
+        response = Response(meeting_calendar(meeting, match, show_private, host=request.host),
                             content_type="text/calendar", charset="utf-8")
         response.headers["Content-Disposition"] = f'attachment; filename="mentoring-meeting-{meeting.pk}.ics"'
         self._ws_track("meeting.downloaded", match_id=match.pk, meeting_id=meeting.pk)

@@ -31,6 +31,7 @@ from xblock.scorable import Score
 from .. import policy
 from ..errors import NotFound, ValidationError
 from ..models import AssessmentResponse, Goal, Match, Participant
+from ..reference import translated
 from ..validation import is_number, is_whole
 from .people import MENTEE, MENTOR, role_in_program
 
@@ -125,7 +126,7 @@ def goal_item(goal_id, title, expected=""):
     """A goal of the pair as an item rated on the goal scale (the form asks it; a shared answer shows it)."""
     return {"id": f"goal_{goal_id}", "kind": "scale", "prompt": title, "required": True, "competency": "",
             "goal": goal_id, "expected": expected,
-            "points": [{"value": p["value"], "label": _(p["label"])} for p in GOAL_POINTS]}
+            "points": [{"value": p["value"], "label": translated(p["label"])} for p in GOAL_POINTS]}
 
 
 def form_items(definition, target):

@@ -195,4 +195,3 @@ def explain(program, mentee, mentor):
     result = matching.explain_pair(engine_profile(mentee, config), engine_profile(mentor, config, capacity=1),
                                    engine_config(config))
     return result.score, explanation_data(result.reasons), list(result.blocked_by)
-

@@ -188,7 +188,7 @@ def _one(size: str, balanced: bool, seed: int, compare: bool, ortools_python: st
         expanded = int(np.minimum(capacities[candidates.mentor], n_mentees).sum())
         if expanded <= SCIPY_EDGE_LIMIT:
             t = time.perf_counter()
-            mentor_of, _ = assign_by_lap(candidates.mentee, candidates.mentor, candidates.score, capacities,
+            assign_by_lap(candidates.mentee, candidates.mentor, candidates.score, capacities,
                                    candidates.n_mentees, "participation")
             row["scipy_full_s"] = time.perf_counter() - t
         row["ortools"] = _run_ortools(ortools_python, candidates, capacities) if ortools_python else None

@@ -60,7 +60,7 @@ def _pairs(data: dict, key: str, mentee_index: dict, mentor_index: dict) -> list
     return out
 
 
-def parse_problem(data):  # pylint: disable=too-many-branches
+def parse_problem(data):
     """Validate decoded JSON; return (candidates, capacities, fixed, forbidden) or raise InputError."""
     if not isinstance(data, dict):
         raise InputError("input: expected a JSON object")

@@ -166,7 +166,6 @@ def describe(reason: Reason, gettext: Callable[[str], str] | None = None,
     ``gettext``/``ngettext`` are the caller's translation functions (e.g. Django's or an XBlock
     service's); formatting with the named placeholders happens after translation.
     """
-    # pylint: disable=too-many-return-statements
     _ = gettext or _identity
     ngettext = ngettext or _identity_plural
     params = reason.params

@@ -60,7 +60,7 @@ class FlowResult:
 class _Network:  # pylint: disable=too-many-instance-attributes
     """Residual network, potentials and routing. Node ids: mentees ``0..n-1``, mentors ``n..n+m-1``, T ``n+m``."""
 
-    def __init__(self, rows, cols, benefit, capacity, unmatched):  # pylint: disable=too-many-locals,too-many-statements
+    def __init__(self, rows, cols, benefit, capacity, unmatched):
         n, m = unmatched.size, capacity.size
         self.n, self.m = n, m
         deg = np.bincount(rows, minlength=n)
@@ -165,7 +165,7 @@ class _Network:  # pylint: disable=too-many-instance-attributes
         self.rc += h[self.node] - h[self.r]
         self.rc_alone += h[self.T] - h[:self.n]
 
-    def route(self, band):  # pylint: disable=too-many-locals,too-many-statements
+    def route(self, band):
         """Maximum flow from the free mentees to the sinks over admissible arcs; applies it."""
         n, m, T = self.n, self.m, self.T
         S2, T2 = T + 1, T + 2

@@ -321,7 +321,7 @@ class _FastScorer:  # pylint: disable=too-many-instance-attributes
 
     def __init__(self, mentees: Sequence[Profile], mentors: Sequence[Profile], config: MatchingConfig,
                  forbidden: Iterable[tuple[str, str]]):
-        # pylint: disable=too-many-locals,too-many-statements,too-many-branches
+
         cfg = self.config = config
         total = float(config.total_weight or 1.0)
         capacity = np.fromiter((m.capacity for m in mentors), dtype=np.int64, count=len(mentors))

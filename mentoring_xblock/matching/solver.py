@@ -167,7 +167,6 @@ def assign_by_lap(rows, cols, scores, capacity, n_mentees, objective):
     same unmatched penalty), i.e. it is the lexicographic optimum; otherwise ``U`` grows, up
     to the always-sufficient ``n_max * R + 2`` (n_max: mentees of the largest component).
     """
-    # pylint: disable=too-many-locals
     mentor_of = np.full(n_mentees, -1, dtype=np.int64)
     if rows.size == 0:
         return mentor_of, True
@@ -221,7 +220,6 @@ def _assign_saturating(rows, cols, scores, capacity, n_mentees):
     graph is built with the smaller side as rows (LAPJVsp would otherwise transpose it) and
     scipy's own full-matching check replaces a separate Hopcroft-Karp pass.
     """
-    # pylint: disable=too-many-locals
     mentees, row_c = _compact(rows)
     mentors, col_c = _compact(cols)
     n, m = mentees.size, mentors.size
@@ -300,7 +298,6 @@ def solve(candidates: CandidateSet, capacities, *, objective: str = "participati
     is (and use up capacity), forbidden pairs are never assigned. See the module docstring for
     the objectives and the algorithm.
     """
-    # pylint: disable=too-many-locals,too-many-statements,too-many-branches
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}")
     n_mentees, n_mentors = candidates.n_mentees, candidates.n_mentors
@@ -346,7 +343,7 @@ def solve(candidates: CandidateSet, capacities, *, objective: str = "participati
     stats = {"edges": int(rows.size)}
     optimal = True
     method = "lapjvsp"
-    assigned = None
+    assigned, exact = None, False
     expanded = int(capacity[cols].clip(0).sum())
     with_edges = int(has_good.sum())
     if expanded > exact_edge_limit or with_edges >= flow_min_mentees:

@@ -84,4 +84,3 @@ def mark_read(participant):
     if participant is None:
         return 0
     return Notification.objects.filter(recipient=participant, read_at__isnull=True).update(read_at=timezone.now())
-

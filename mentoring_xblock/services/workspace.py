@@ -40,7 +40,6 @@ from ..domain.limits import (  # noqa: F401  # the workspace's limits, read here
     MAX_MEETING_MINUTES,
     MAX_MESSAGE,
     MAX_RESOURCES,
-    MAX_SHORT,
     MAX_TEXT,
     MAX_TITLE,
     MAX_UNITS,
