@@ -123,10 +123,8 @@ def gate(action, scope, identity, participant, message=None):
         if not identity.is_authenticated:
             raise NotAuthenticated(sign_in_message(action))
         return
-    if allowed(action, identity) or not POLICY[action] & PARTICIPANT_ROLES:
-        require(action, identity, message=message)
-        return
-    require(action, identity, participant(), message=message)
+    needs_row = POLICY[action] & PARTICIPANT_ROLES and not allowed(action, identity)
+    require(action, identity, participant() if needs_row else None, message=message)
 
 
 # Who the caller is relative to the object a request names (used by ``outcome``).

@@ -70,24 +70,33 @@ def test_a_leaving_persons_requests_close_in_one_place():
     assert found == [], found
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("how", ["leaves", "is removed", "is retired"])
-def test_a_mentee_waiting_for_a_mentor_who_stops_is_told(program, people, how):
-    """Before: only leaving told the mentee; after a removal or a retirement their request just closed."""
-    from mentoring_xblock.models import MentorshipRequest, Notification, Participant
+def _mentor_stops(program, mentor, how):
+    """The mentor stops taking part: they leave, the course team removes them, or their account is retired."""
     from mentoring_xblock.services import coordination, mentorship, privacy
 
     from .conftest import identity_of
     from .harness import make_user
-    mentor = Participant.objects.get(program=program, username="mentor")
-    request = mentorship.request_mentor(program, identity_of(make_user("mentee")), mentor.pk, "Hello")
     if how == "leaves":
-        mentorship.leave_program(program, identity_of(make_user("mentor")))
+        mentorship.leave_program(program, identity_of(make_user("mentor")), "Moving on")
     elif how == "is removed":
         coordination.remove_participant(program, identity_of(make_user("coordinator", staff=True), staff=True),
                                         mentor.pk, "Not a member of staff any more")
     else:
         privacy.retire_user(make_user("mentor").pk)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("how", ["leaves", "is removed", "is retired"])
+def test_a_mentee_waiting_for_a_mentor_who_stops_is_told(program, people, how):
+    """Before: only leaving told the mentee; after a removal or a retirement their request just closed."""
+    from mentoring_xblock.models import MentorshipRequest, Notification, Participant
+    from mentoring_xblock.services import mentorship
+
+    from .conftest import identity_of
+    from .harness import make_user
+    mentor = Participant.objects.get(program=program, username="mentor")
+    request = mentorship.request_mentor(program, identity_of(make_user("mentee")), mentor.pk, "Hello")
+    _mentor_stops(program, mentor, how)
     request.refresh_from_db()
     assert request.state == MentorshipRequest.State.DECLINED and request.open_slot is None
     told = Notification.objects.filter(recipient=request.mentee, kind="request_declined")
@@ -113,20 +122,14 @@ def test_someone_who_stops_taking_part_ends_what_they_have_open_in_one_place():
 @pytest.mark.parametrize("how", ["leaves", "is removed", "is retired"])
 def test_the_other_person_of_a_pair_is_told_once_and_never_by_a_retired_name(program, people, how):
     from mentoring_xblock.models import Match, Notification, Participant
-    from mentoring_xblock.services import coordination, mentorship, privacy
+    from mentoring_xblock.services import mentorship
 
     from .conftest import identity_of
     from .harness import make_user
     mentor = Participant.objects.get(program=program, username="mentor")
     request = mentorship.request_mentor(program, identity_of(make_user("mentee")), mentor.pk, "Hello")
     match = mentorship.respond_to_request(program, identity_of(make_user("mentor")), request.pk, True)
-    if how == "leaves":
-        mentorship.leave_program(program, identity_of(make_user("mentor")), "Moving on")
-    elif how == "is removed":
-        coordination.remove_participant(program, identity_of(make_user("coordinator", staff=True), staff=True),
-                                        mentor.pk, "Not a member of staff any more")
-    else:
-        privacy.retire_user(make_user("mentor").pk)
+    _mentor_stops(program, mentor, how)
     match.refresh_from_db()
     assert match.state == Match.State.ENDED and match.open_slot is None and match.ended_at is not None
     told = Notification.objects.filter(recipient=match.mentee, kind="match_ended")

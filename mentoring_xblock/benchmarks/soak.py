@@ -152,7 +152,7 @@ class Server:
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", self.port)) == 0:
                 raise SetupError(f"something already listens on 127.0.0.1:{self.port}; choose another --port")
-        import gunicorn.config  # pylint: disable=import-outside-toplevel,import-error  # the soak bench only
+        import gunicorn.config  # pylint: disable=import-outside-toplevel
         command = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind",
                    f"127.0.0.1:{self.port}", "--timeout", "120", "--graceful-timeout", "30"]
         if any(s.name == "control_socket_disable" for s in gunicorn.config.KNOWN_SETTINGS):

@@ -95,7 +95,7 @@ def json_handler(action, scope=policy.PROGRAM_SCOPE, *, atomic=True, denied=None
     """Make ``func(self, data, suffix)`` an XBlock handler that takes and returns JSON, behind the policy's gate.
 
     ``action`` (a ``policy.POLICY`` key) and ``scope`` (``policy.SCOPES``) are the handler's declaration: the gate
-    (``MentoringBlockMixin.gate``) checks the caller's roles before the handler runs, and the services check the
+    (``MentoringBlockMixin.gated``) checks the caller's roles before the handler runs, and the services check the
     object the request names. ``denied`` is the 403 message where the action's default does not fit.
 
     Bad JSON and domain errors become 4xx responses with a message a person can act on. The call is one

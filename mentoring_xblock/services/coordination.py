@@ -6,6 +6,7 @@ from .. import policy
 from ..conf import setting
 from ..domain import health
 from ..domain.activity import record_event
+from ..domain.limits import MAX_REASON
 from ..domain.pairs import lock_open_matches
 from ..errors import ConfigurationError, Conflict, NotFound, ValidationError
 from ..models import Match, Participant, Program
@@ -13,7 +14,6 @@ from ..program_config import clean_config
 from ..validation import clean_text, is_whole, positive_id
 from . import notifications
 from .leaving import stop_taking_part
-from .mentorship import MAX_REASON
 from .notifications import notify, pair_names
 from .programs import OVERRIDABLE, config_hash
 

@@ -30,7 +30,7 @@ from .. import markup, policy
 from ..conf import setting
 from ..domain.access import SIDE_COORDINATOR, SIDE_MENTOR, not_found_message, readable_match, side_of
 from ..domain.activity import record_event
-from ..domain.limits import (  # noqa: F401  # the workspace's limits, read here by the views' callers
+from ..domain.limits import (
     AGREEMENT_FIELDS,
     EDIT_WINDOW,
     GOAL_TEXTS,
